@@ -1,0 +1,159 @@
+"""Who may do what: one check for pages and API operations alike.
+
+An API operation declares ``auth=access("parties.view")``; a page view is
+wrapped in ``@page_access("parties.view")``. Both record the permission on
+the route so the permission-matrix test can read it, and both check, in
+this order: authenticated (session or bearer token), the role grants the
+permission, the token carries the scope, the company is one of the user's.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from comptoir.core.companies.models import Company
+from comptoir.core.identity.models import ApiToken, User
+from comptoir.core.identity.roles import scope_for
+from comptoir.core.kernel.errors import Forbidden, NotAuthenticated, RateLimited
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COMPANY_HEADER = "X-Company"
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_lookup(secret: str) -> ApiToken:
+    """The live token for ``secret``; records its last use."""
+    token = (
+        ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
+    )
+    if token is None or not token.is_usable() or not token.user.is_active:
+        raise NotAuthenticated(_("Invalid, expired or revoked API token."), code="token_invalid")
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def allowed_companies(user: User) -> list[Company]:
+    cached: list[Company] | None = getattr(user, "_comptoir_companies", None)
+    if cached is None:
+        cached = list(user.companies.order_by("code"))
+        user._comptoir_companies = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def current_company(user: User, requested_code: str | None = None) -> Company | None:
+    """The company the user works in now: the requested one, else their current one."""
+    companies = allowed_companies(user)
+    if requested_code:
+        for company in companies:
+            if company.code == requested_code:
+                return company
+        raise Forbidden(
+            _("You have no access to company %(code)s.") % {"code": requested_code},
+            code="company_forbidden",
+        )
+    for company in companies:
+        if company.pk == user.current_company_id:
+            return company
+    return companies[0] if companies else None
+
+
+def _check_rate(user: User) -> None:
+    limit = settings.COMPTOIR_API_RATE_LIMIT
+    if limit <= 0:
+        return
+    key = f"rate:{user.pk}:{int(timezone.now().timestamp() // 60)}"
+    count = cache.get_or_set(key, 0, timeout=70)
+    if count >= limit:
+        raise RateLimited(_("Too many requests; try again in a minute."))
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=70)
+
+
+class Access(HttpBearer):
+    """Session cookie or ``Authorization: Bearer <token>``, then the permission."""
+
+    def __init__(self, permission: str | None = None) -> None:
+        super().__init__()
+        self.permission = permission
+
+    def __call__(self, request: HttpRequest) -> User:
+        header = request.headers.get("Authorization", "")
+        token: ApiToken | None = None
+        if header.lower().startswith("bearer "):
+            token = token_lookup(header[7:].strip())
+            user = token.user
+        elif request.user.is_authenticated:
+            if request.method not in SAFE_METHODS and check_csrf(request):
+                raise Forbidden(_("CSRF check failed."), code="csrf_failed")
+            user = request.user  # type: ignore[assignment]
+        else:
+            raise NotAuthenticated(_("Log in or send an API token."))
+        if self.permission:
+            if not user.has_perm(self.permission):
+                raise Forbidden(
+                    _("Your roles do not allow %(perm)s.") % {"perm": self.permission},
+                    code="permission_denied",
+                )
+            if token is not None and scope_for(self.permission) not in token.scopes:
+                raise Forbidden(
+                    _("The token lacks the scope %(scope)s.")
+                    % {"scope": scope_for(self.permission)},
+                    code="scope_missing",
+                )
+        _check_rate(user)
+        request.api_token = token  # type: ignore[attr-defined]
+        request.company = current_company(  # type: ignore[attr-defined]
+            user, request.headers.get(COMPANY_HEADER)
+        )
+        request.user = user
+        return user
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover
+        raise NotImplementedError  # __call__ does the work
+
+
+def access(permission: str | None = None) -> Access:
+    """The ``auth=`` of an API operation that needs ``permission``."""
+    return Access(permission)
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def page_access(permission: str | None) -> Callable[[ViewFunc], ViewFunc]:
+    """Guard a page: logged in, and holding ``permission`` when one is named."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if permission and not request.user.has_perm(permission):
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied(permission)
+            return view(request, *args, **kwargs)
+
+        wrapped.comptoir_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

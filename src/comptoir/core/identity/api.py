@@ -1,0 +1,4 @@
+from ninja import Router
+
+auth_router = Router()
+users_router = Router()

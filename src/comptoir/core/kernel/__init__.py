@@ -1,0 +1,1 @@
+"""The kernel's shared building blocks: errors, money, services, lists, API plumbing."""

@@ -1,0 +1,20 @@
+"""Settings for the test suite: fast hashing, tasks run inline, mail kept in memory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("COMPTOIR_DATA_DIR", tempfile.mkdtemp(prefix="comptoir-test-"))
+
+from comptoir.settings import *  # noqa: E402, F403
+from comptoir.settings import DATA_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+COMPTOIR_API_RATE_LIMIT = 0
+COMPTOIR_ATTACHMENTS_DIR = DATA_DIR / "attachments"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
