@@ -1,13 +1,10 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from comptoir.core.audit import views
 
 app_name = "audit"
 
-
-def placeholder(request):  # replaced by the real views
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("entry_list/", placeholder, name="entry_list"),
+    path("", views.entry_list, name="entry_list"),
+    path("<int:pk>/", views.entry_detail, name="entry_detail"),
 ]

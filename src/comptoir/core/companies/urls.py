@@ -1,13 +1,12 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from comptoir.core.companies import views
 
 app_name = "companies"
 
-
-def placeholder(request):  # replaced by the real views
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("company_list/", placeholder, name="company_list"),
+    path("", views.company_list, name="company_list"),
+    path("new/", views.company_create, name="company_create"),
+    path("<int:pk>/", views.company_detail, name="company_detail"),
+    path("<int:pk>/edit/", views.company_edit, name="company_edit"),
 ]

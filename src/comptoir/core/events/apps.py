@@ -8,5 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = "Domain events"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from comptoir.core.web.navigation import NavEntry, register
+
+        register(NavEntry("settings", _("Periodic jobs"), "events:schedule_list", "events.view"))
         # Every app's handlers.py registers its subscribers on import.
         autodiscover_modules("handlers")

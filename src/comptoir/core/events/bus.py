@@ -99,7 +99,9 @@ def deliver_pending(*, older_than: timedelta = timedelta(seconds=0), limit: int 
     """Deliver undelivered events (the retry job). Returns how many were delivered."""
     cutoff = timezone.now() - older_than
     ids = list(
-        OutboxEvent.objects.filter(dispatched_at__isnull=True, created_at__lte=cutoff, attempts__lt=20)
+        OutboxEvent.objects.filter(
+            dispatched_at__isnull=True, created_at__lte=cutoff, attempts__lt=20
+        )
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_SCHEDULES: dict[str, tuple[str, int]] = {
     "outbox-retry": ("comptoir.core.events.tasks.outbox_retry", 30),
     "rates-import-drop-folder": ("comptoir.core.currencies.tasks.rates_import_drop_folder", 300),
+    "attachment-orphans-sweep": ("comptoir.core.timeline.tasks.attachment_orphans_sweep", 3600),
 }
 
 
@@ -37,7 +38,8 @@ def outbox_retry() -> int:
 def schedules_sync() -> None:
     for name, (path, every) in DEFAULT_SCHEDULES.items():
         Schedule.objects.get_or_create(
-            name=name, defaults={"task": path, "every_seconds": every, "next_run_at": timezone.now()}
+            name=name,
+            defaults={"task": path, "every_seconds": every, "next_run_at": timezone.now()},
         )
 
 

@@ -1,13 +1,12 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from comptoir.core.events import views
 
 app_name = "events"
 
-
-def placeholder(request):  # replaced by the real views
-    return HttpResponse("")
-
-
 urlpatterns = [
-    path("event_list/", placeholder, name="event_list"),
+    path("", views.event_list, name="event_list"),
+    path("schedules/", views.schedule_list, name="schedule_list"),
+    path("schedules/<int:pk>/toggle/", views.schedule_toggle, name="schedule_toggle"),
+    path("schedules/<int:pk>/run/", views.schedule_run, name="schedule_run"),
 ]

@@ -30,6 +30,15 @@ from comptoir.core.kernel.errors import Forbidden, NotAuthenticated, RateLimited
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 COMPANY_HEADER = "X-Company"
+# Set on the session of a user whose role requires two-factor authentication
+# but who has not enrolled yet: such a session may only reach the profile
+# page (to enrol) and log out.
+TOTP_ENROLL_SESSION_KEY = "comptoir_totp_enroll"
+
+
+def must_enroll(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(TOTP_ENROLL_SESSION_KEY))
 
 
 def hash_token(secret: str) -> str:
@@ -38,9 +47,7 @@ def hash_token(secret: str) -> str:
 
 def token_lookup(secret: str) -> ApiToken:
     """The live token for ``secret``; records its last use."""
-    token = (
-        ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
     if token is None or not token.is_usable() or not token.user.is_active:
         raise NotAuthenticated(_("Invalid, expired or revoked API token."), code="token_invalid")
     now = timezone.now()
@@ -79,7 +86,7 @@ def _check_rate(user: User) -> None:
     if limit <= 0:
         return
     key = f"rate:{user.pk}:{int(timezone.now().timestamp() // 60)}"
-    count = cache.get_or_set(key, 0, timeout=70)
+    count = cache.get_or_set(key, 0, timeout=70) or 0
     if count >= limit:
         raise RateLimited(_("Too many requests; try again in a minute."))
     try:
@@ -104,6 +111,11 @@ class Access(HttpBearer):
         elif request.user.is_authenticated:
             if request.method not in SAFE_METHODS and check_csrf(request):
                 raise Forbidden(_("CSRF check failed."), code="csrf_failed")
+            if must_enroll(request):
+                raise Forbidden(
+                    _("Set up two-factor authentication on your profile page first."),
+                    code="totp_setup_required",
+                )
             user = request.user  # type: ignore[assignment]
         else:
             raise NotAuthenticated(_("Log in or send an API token."))
@@ -139,14 +151,24 @@ def access(permission: str | None = None) -> Access:
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 
 
-def page_access(permission: str | None) -> Callable[[ViewFunc], ViewFunc]:
-    """Guard a page: logged in, and holding ``permission`` when one is named."""
+def page_access(
+    permission: str | None, *, enrolling: bool = False
+) -> Callable[[ViewFunc], ViewFunc]:
+    """Guard a page: logged in, and holding ``permission`` when one is named.
+
+    ``enrolling=True`` marks the few pages a user who still has to set up
+    two-factor authentication may reach (profile, logout).
+    """
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if not enrolling and must_enroll(request):
+                from django.shortcuts import redirect
+
+                return redirect("identity:profile")
             if permission and not request.user.has_perm(permission):
                 from django.core.exceptions import PermissionDenied
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -144,6 +145,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             return _replay(previous, operation, body_hash)
         return result
 
+    # Resolve the view's annotations where it was written, so that ninja sees
+    # real types even when the view's module uses postponed annotations.
+    wrapped.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
     return wrapped
 
 

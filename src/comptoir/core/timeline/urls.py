@@ -1,13 +1,19 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from comptoir.core.timeline import views
 
 app_name = "timeline"
 
-
-def placeholder(request):  # replaced by the real views
-    return HttpResponse("")
-
-
 urlpatterns = [
-
+    path("<str:ct>/<str:object_id>/notes/", views.note_create, name="note_create"),
+    path(
+        "<str:ct>/<str:object_id>/attachments/",
+        views.attachment_create,
+        name="attachment_create",
+    ),
+    path(
+        "<str:ct>/<str:object_id>/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
 ]
