@@ -86,7 +86,10 @@ def api_client() -> Callable[..., Client]:
         from comptoir.core.identity.roles import SCOPES
 
         _token, secret = token_create(
-            actor=user, user=user, name="test", scopes=list(scopes if scopes is not None else SCOPES)
+            actor=user,
+            user=user,
+            name="test",
+            scopes=list(scopes if scopes is not None else SCOPES),
         )
         return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 

@@ -23,14 +23,18 @@ def comptoir_models() -> list[type[models.Model]]:
 def test_every_model_has_a_docstring_and_its_own_str(model: type[models.Model]) -> None:
     assert model.__doc__ and not model.__doc__.startswith(model.__name__ + "("), model
     assert "__str__" in vars(model) or any(
-        "__str__" in vars(base) for base in model.__mro__[1:] if base.__module__.startswith("comptoir.")
+        "__str__" in vars(base)
+        for base in model.__mro__[1:]
+        if base.__module__.startswith("comptoir.")
     ), f"{model._meta.label} has no __str__"
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
     schema = api.get_openapi_schema()
     return [
-        (path, method, op) for path, methods in schema["paths"].items() for method, op in methods.items()
+        (path, method, op)
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
     ]
 
 

@@ -36,9 +36,10 @@ def test_bad_decimal_input_names_the_field() -> None:
 
 
 def test_money_is_written_as_the_reader_writes_it() -> None:
-    assert format_money(Decimal("1234.5"), "EUR", "fr").replace("\u202f", " ").replace(
-        "\xa0", " "
-    ) == "1 234,50 €"
+    assert (
+        format_money(Decimal("1234.5"), "EUR", "fr").replace("\u202f", " ").replace("\xa0", " ")
+        == "1 234,50 €"
+    )
     assert format_money(Decimal("1234.5"), "EUR", "en") == "€1,234.50"
 
 
@@ -48,7 +49,11 @@ def test_a_third_split_three_ways_still_adds_up() -> None:
 
 
 amounts = st.decimals(min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=2)
-weights = st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000"), places=2), min_size=1, max_size=12)
+weights = st.lists(
+    st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000"), places=2),
+    min_size=1,
+    max_size=12,
+)
 
 
 @given(total=amounts, parts=weights, currency=st.sampled_from(["EUR", "RON", "JPY", "KWD"]))
@@ -60,7 +65,11 @@ def test_an_allocation_always_sums_exactly_to_its_total(
     assert all(r == round_money(r, currency) for r in result)
 
 
-@given(amount=st.decimals(allow_nan=False, allow_infinity=False, places=6, min_value=-10**9, max_value=10**9))
+@given(
+    amount=st.decimals(
+        allow_nan=False, allow_infinity=False, places=6, min_value=-(10**9), max_value=10**9
+    )
+)
 def test_rounding_is_idempotent_and_within_half_a_unit(amount: Decimal) -> None:
     once = round_money(amount, "EUR")
     assert round_money(once, "EUR") == once

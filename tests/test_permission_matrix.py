@@ -55,7 +55,9 @@ def _walk(patterns: list[Any], prefix: str, namespace: str | None) -> list[tuple
 
 
 def _fill(route: str) -> str:
-    path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "x" if m.group(1) in ("str", "slug") else DUMMY_ID, route)
+    path = re.sub(
+        r"<(?:(\w+):)?(\w+)>", lambda m: "x" if m.group(1) in ("str", "slug") else DUMMY_ID, route
+    )
     return "/" + path.lstrip("^").rstrip("$")
 
 
@@ -68,7 +70,9 @@ def api_routes() -> dict[str, tuple[str, str]]:
     routes: dict[str, tuple[str, str]] = {}
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            url = re.sub(r"\{(\w+)\}", lambda m: DUMMY_ID if m.group(1).endswith("id") else "x", path)
+            url = re.sub(
+                r"\{(\w+)\}", lambda m: DUMMY_ID if m.group(1).endswith("id") else "x", path
+            )
             routes[f"api:{operation['operationId']}"] = (method.upper(), url)
     return routes
 
@@ -88,7 +92,9 @@ def _page_status(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("role", ROLE_CODES)
-def test_each_route_answers_the_role_as_the_matrix_says(role: str, user_for: Any, api_client: Any) -> None:
+def test_each_route_answers_the_role_as_the_matrix_says(
+    role: str, user_for: Any, api_client: Any
+) -> None:
     matrix = load_matrix()
     user = user_for(role)
     pages = Client()
@@ -99,13 +105,13 @@ def test_each_route_answers_the_role_as_the_matrix_says(role: str, user_for: Any
         allowed = matrix.get(name, {}).get(role)
         pages.force_login(user)  # a route such as logout may have ended the session
         status = _page_status(pages, url)
-        if allowed is True and status == 403 or allowed is False and status != 403:
+        if (allowed is True and status == 403) or (allowed is False and status != 403):
             wrong.append(f"{name} {url}: {status}, matrix says {'Y' if allowed else '-'}")
     for name, (method, url) in sorted(api_routes().items()):
         allowed = matrix.get(name, {}).get(role)
         status = programs.generic(method, url, b"{}", content_type="application/json").status_code
         assert status < 500, f"{name} answered {status} to an empty body"
-        if allowed is True and status == 403 or allowed is False and status != 403:
+        if (allowed is True and status == 403) or (allowed is False and status != 403):
             wrong.append(f"{name} {method} {url}: {status}, matrix says {'Y' if allowed else '-'}")
     assert not wrong, "\n".join(wrong)
 

@@ -227,7 +227,7 @@ def gunicorn_command(
         "gunicorn",
         "comptoir.wsgi:application",
         "--bind",
-        f"{host}:{port}",
+        f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}",
         "--workers",
         str(workers),
         "--error-logfile",
@@ -296,7 +296,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         )
         if not args.no_worker:
             worker = subprocess.Popen(worker_command(), env=env)
-        _out(f"Comptoir is serving on http://{args.host}:{port}/")
+        shown = (
+            f"[{args.host}]" if ":" in args.host and not args.host.startswith("[") else args.host
+        )
+        _out(f"Comptoir is serving on http://{shown}:{port}/")
         restarts: list[float] = []
         while not stopping.is_set():
             code = server.poll()

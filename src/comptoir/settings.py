@@ -155,6 +155,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; the folder must exist
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

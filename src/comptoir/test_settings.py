@@ -5,8 +5,8 @@ import tempfile
 
 os.environ.setdefault("COMPTOIR_DATA_DIR", tempfile.mkdtemp(prefix="comptoir-test-"))
 
-from comptoir.settings import *  # noqa: E402, F403
-from comptoir.settings import DATA_DIR  # noqa: E402
+from comptoir.settings import *  # noqa: F403
+from comptoir.settings import DATA_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

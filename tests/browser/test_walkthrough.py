@@ -23,13 +23,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def shop(transactional_db: Any) -> Company:
     company = Company.objects.create(
-        code="lumiere", name="Atelier Lumière SAS", country="FR", currency="EUR", locale="fr",
+        code="lumiere",
+        name="Atelier Lumière SAS",
+        country="FR",
+        currency="EUR",
+        locale="fr",
     )
-    for name, city in [("Hôtel Moreau SARL", "Lyon"), ("Librairie Petit SAS", "Nantes"),
-                       ("Garage Durand EURL", "Lille")]:
+    for name, city in [
+        ("Hôtel Moreau SARL", "Lyon"),
+        ("Librairie Petit SAS", "Nantes"),
+        ("Garage Durand EURL", "Lille"),
+    ]:
         Party.objects.create(company=company, name=name, is_customer=True, country="FR", city=city)
-    user = User.objects.create_user(username="camille", password="croissant-42-lumiere",
-                                    first_name="Camille")
+    user = User.objects.create_user(
+        username="camille", password="croissant-42-lumiere", first_name="Camille"
+    )
     user.roles.add(Role.objects.get(code="sales"))
     user.companies.add(company)
     user.current_company = company

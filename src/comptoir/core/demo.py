@@ -56,15 +56,59 @@ FR = CountryCast(
     postal_code="75011",
     city="Paris",
     cities=(
-        ("75002", "Paris"), ("69002", "Lyon"), ("13001", "Marseille"), ("31000", "Toulouse"),
-        ("33000", "Bordeaux"), ("59000", "Lille"), ("44000", "Nantes"), ("67000", "Strasbourg"),
-        ("35000", "Rennes"), ("34000", "Montpellier"), ("06000", "Nice"), ("21000", "Dijon"),
+        ("75002", "Paris"),
+        ("69002", "Lyon"),
+        ("13001", "Marseille"),
+        ("31000", "Toulouse"),
+        ("33000", "Bordeaux"),
+        ("59000", "Lille"),
+        ("44000", "Nantes"),
+        ("67000", "Strasbourg"),
+        ("35000", "Rennes"),
+        ("34000", "Montpellier"),
+        ("06000", "Nice"),
+        ("21000", "Dijon"),
     ),
-    first_names=("Camille", "Louis", "Chloé", "Hugo", "Léa", "Jules", "Manon", "Arthur", "Inès", "Paul"),
-    last_names=("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"),
+    first_names=(
+        "Camille",
+        "Louis",
+        "Chloé",
+        "Hugo",
+        "Léa",
+        "Jules",
+        "Manon",
+        "Arthur",
+        "Inès",
+        "Paul",
+    ),
+    last_names=(
+        "Martin",
+        "Bernard",
+        "Dubois",
+        "Thomas",
+        "Robert",
+        "Richard",
+        "Petit",
+        "Durand",
+        "Leroy",
+        "Moreau",
+    ),
     org_words=(
-        "Boulangerie", "Menuiserie", "Hôtel", "Cabinet", "Librairie", "Garage", "Studio", "Atelier",
-        "Brasserie", "Pharmacie", "Imprimerie", "Fromagerie", "Cave", "Galerie", "Clinique",
+        "Boulangerie",
+        "Menuiserie",
+        "Hôtel",
+        "Cabinet",
+        "Librairie",
+        "Garage",
+        "Studio",
+        "Atelier",
+        "Brasserie",
+        "Pharmacie",
+        "Imprimerie",
+        "Fromagerie",
+        "Cave",
+        "Galerie",
+        "Clinique",
     ),
     legal_forms=("SARL", "SAS", "SA", "EURL", "SASU"),
 )
@@ -78,14 +122,55 @@ RO = CountryCast(
     postal_code="400114",
     city="Cluj-Napoca",
     cities=(
-        ("010011", "București"), ("400114", "Cluj-Napoca"), ("300006", "Timișoara"), ("700028", "Iași"),
-        ("500030", "Brașov"), ("900178", "Constanța"), ("410087", "Oradea"), ("550163", "Sibiu"),
+        ("010011", "București"),
+        ("400114", "Cluj-Napoca"),
+        ("300006", "Timișoara"),
+        ("700028", "Iași"),
+        ("500030", "Brașov"),
+        ("900178", "Constanța"),
+        ("410087", "Oradea"),
+        ("550163", "Sibiu"),
     ),
-    first_names=("Andrei", "Ioana", "Mihai", "Elena", "Alexandru", "Maria", "Radu", "Ana", "Vlad", "Irina"),
-    last_names=("Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Matei", "Ciobanu", "Rusu"),
+    first_names=(
+        "Andrei",
+        "Ioana",
+        "Mihai",
+        "Elena",
+        "Alexandru",
+        "Maria",
+        "Radu",
+        "Ana",
+        "Vlad",
+        "Irina",
+    ),
+    last_names=(
+        "Popescu",
+        "Ionescu",
+        "Popa",
+        "Dumitru",
+        "Stan",
+        "Stoica",
+        "Gheorghe",
+        "Matei",
+        "Ciobanu",
+        "Rusu",
+    ),
     org_words=(
-        "Brutăria", "Tâmplăria", "Hotel", "Cabinet", "Librăria", "Service Auto", "Studio", "Atelier",
-        "Berăria", "Farmacia", "Tipografia", "Crama", "Galeria", "Clinica", "Ferma",
+        "Brutăria",
+        "Tâmplăria",
+        "Hotel",
+        "Cabinet",
+        "Librăria",
+        "Service Auto",
+        "Studio",
+        "Atelier",
+        "Berăria",
+        "Farmacia",
+        "Tipografia",
+        "Crama",
+        "Galeria",
+        "Clinica",
+        "Ferma",
     ),
     legal_forms=("SRL", "SA", "SNC", "SRL-D"),
 )
@@ -109,10 +194,28 @@ def _cui(rng: random.Random) -> str:
 def _iban(country: str, rng: random.Random) -> str:
     if country == "FR":
         bank = rng.choice(["30004", "30003", "10107", "20041"])
-        return str(IBAN.generate("FR", bank_code=bank + f"{rng.randrange(10**5):05d}",
-                                 account_code=f"{rng.randrange(10**10):011d}"))
+        return str(
+            IBAN.generate(
+                "FR",
+                bank_code=bank + f"{rng.randrange(10**5):05d}",
+                account_code=f"{rng.randrange(10**10):011d}",
+            )
+        )
     bank = rng.choice(["BTRL", "RNCB", "BRDE", "INGB"])
     return str(IBAN.generate("RO", bank_code=bank, account_code=f"{rng.randrange(10**15):016d}"))
+
+
+STREETS = {
+    "FR": ("rue de la Paix", "avenue Victor Hugo", "boulevard Voltaire", "rue du Commerce"),
+    "RO": ("Strada Republicii", "Bulevardul Unirii", "Strada Mihai Eminescu", "Calea Victoriei"),
+}
+
+
+def _phone(country: str, rng: random.Random) -> str:
+    digits = "".join(f"{rng.randrange(10, 99)}" for _ in range(4))
+    if country == "FR":
+        return "+33 1 " + " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+    return f"+40 7{digits[:2]} {digits[2:5]} {digits[5:8]}"
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -125,14 +228,18 @@ def _check_database_is_demo(force: bool) -> None:
     real = Company.objects.filter(is_demo=False)
     if real.exists():
         raise Conflict(
-            "This database holds real companies (%s); the demo loads only into an empty or "
-            "demo database. Use --force to load it anyway." % ", ".join(real.values_list("code", flat=True)),
+            "This database holds real companies ({}); the demo loads only into an empty or "
+            "demo database. Use --force to load it anyway.".format(
+                ", ".join(real.values_list("code", flat=True))
+            ),
             code="database_not_demo",
         )
 
 
 @transaction.atomic
-def load_demo(*, country: str = "FR", force: bool = False) -> tuple[Company, list[tuple[str, str]], bool]:
+def load_demo(
+    *, country: str = "FR", force: bool = False
+) -> tuple[Company, list[tuple[str, str]], bool]:
     """Load the demo for ``country``. Returns (company, logins, created)."""
     cast = CASTS.get(country.upper())
     if cast is None:
@@ -207,7 +314,8 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
     for index in range(70):
         is_supplier = index >= 50
         while True:
-            name = f"{rng.choice(cast.org_words)} {rng.choice(cast.last_names)} {rng.choice(cast.legal_forms)}"
+            word, surname = rng.choice(cast.org_words), rng.choice(cast.last_names)
+            name = f"{word} {surname} {rng.choice(cast.legal_forms)}"
             if name not in names:
                 names.add(name)
                 break
@@ -226,9 +334,7 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
             is_customer=not is_supplier or index % 5 == 0,
             is_supplier=is_supplier,
             email=f"contact@{slug}.example",
-            phone=f"+33 1 {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
-            if cast.code == "FR"
-            else f"+40 7{rng.randrange(10, 99)} {rng.randrange(100, 999)} {rng.randrange(100, 999)}",
+            phone=_phone(cast.code, rng),
             vat_number=vat,
             national_id=national_id,
             country=cast.code,
@@ -239,7 +345,7 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
             company=company,
             party=party,
             kind=Address.Kind.BILLING,
-            street=f"{rng.randrange(1, 120)} {rng.choice(['rue de la Paix', 'avenue Victor Hugo', 'boulevard Voltaire', 'Strada Republicii', 'Bulevardul Unirii'])}",
+            street=f"{rng.randrange(1, 120)} {rng.choice(STREETS[cast.code])}",
             postal_code=postal_code,
             city=city,
             country=cast.code,
@@ -258,11 +364,41 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
 
 
 PRODUCT_LINES = (
-    ("goods", "Lighting", ("Pendant lamp", "Desk lamp", "Floor lamp", "Wall sconce", "LED strip"), "unit", ("39", "249")),
-    ("goods", "Furniture", ("Oak table", "Walnut shelf", "Linen armchair", "Steel stool", "Cedar bench"), "unit", ("89", "1290")),
-    ("consumable", "Supplies", ("Bulb E27", "Bulb GU10", "Copper wire", "Varnish", "Sanding paper"), "unit", ("2", "35")),
-    ("goods", "Materials", ("Brass sheet", "Oak plank", "Glass pane", "Textile cable", "Ceramic base"), "kg", ("6", "80")),
-    ("service", "Services", ("Lighting design", "Installation", "Repair", "Delivery", "Consulting"), "h", ("45", "120")),
+    (
+        "goods",
+        "Lighting",
+        ("Pendant lamp", "Desk lamp", "Floor lamp", "Wall sconce", "LED strip"),
+        "unit",
+        ("39", "249"),
+    ),
+    (
+        "goods",
+        "Furniture",
+        ("Oak table", "Walnut shelf", "Linen armchair", "Steel stool", "Cedar bench"),
+        "unit",
+        ("89", "1290"),
+    ),
+    (
+        "consumable",
+        "Supplies",
+        ("Bulb E27", "Bulb GU10", "Copper wire", "Varnish", "Sanding paper"),
+        "unit",
+        ("2", "35"),
+    ),
+    (
+        "goods",
+        "Materials",
+        ("Brass sheet", "Oak plank", "Glass pane", "Textile cable", "Ceramic base"),
+        "kg",
+        ("6", "80"),
+    ),
+    (
+        "service",
+        "Services",
+        ("Lighting design", "Installation", "Repair", "Delivery", "Consulting"),
+        "h",
+        ("45", "120"),
+    ),
 )
 
 
@@ -313,13 +449,19 @@ def _demo_rates() -> None:
     while day <= today:
         if day.weekday() < 5:
             wobble = Decimal(step % 7 - 3) / 1000
-            eur = {"USD": Decimal("1.0850") + wobble, "RON": Decimal("4.9750") + wobble / 10,
-                   "GBP": Decimal("0.8560") + wobble / 5}
+            eur = {
+                "USD": Decimal("1.0850") + wobble,
+                "RON": Decimal("4.9750") + wobble / 10,
+                "GBP": Decimal("0.8560") + wobble / 5,
+            }
             for quote, value in eur.items():
                 rows.append(Rate(base="EUR", quote=quote, date=day, rate=value, source="ecb"))
             # BNR publishes how many lei one unit of each currency is worth.
-            ron = {"EUR": eur["RON"], "USD": (eur["RON"] / eur["USD"]).quantize(Decimal("0.0001")),
-                   "GBP": (eur["RON"] / eur["GBP"]).quantize(Decimal("0.0001"))}
+            ron = {
+                "EUR": eur["RON"],
+                "USD": (eur["RON"] / eur["USD"]).quantize(Decimal("0.0001")),
+                "GBP": (eur["RON"] / eur["GBP"]).quantize(Decimal("0.0001")),
+            }
             for base, value in ron.items():
                 rows.append(Rate(base=base, quote="RON", date=day, rate=value, source="bnr"))
             step += 1

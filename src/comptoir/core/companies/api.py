@@ -7,7 +7,7 @@ and ninja resolves string annotations in the wrapper's module, not this one.
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from comptoir.core.companies import selectors, services
 from comptoir.core.companies.models import Company
@@ -65,10 +65,10 @@ def company_read(request: HttpRequest, company_id: int) -> Company:
     summary="Create a company",
 )
 @idempotent
-def company_create(request: HttpRequest, payload: CompanyIn) -> tuple[int, Any]:
+def company_create(request: HttpRequest, payload: CompanyIn) -> Status[Any]:
     """Create a company; the caller is given access to it."""
     company = services.company_create(actor=request.user, **payload.dict())  # type: ignore[arg-type]
-    return 201, CompanyOut.from_orm(company).model_dump(mode="json")
+    return Status(201, CompanyOut.from_orm(company).model_dump(mode="json"))
 
 
 @router.patch(

@@ -162,6 +162,10 @@ def company_create(
         type(actor).objects.filter(pk=actor.pk).update(current_company=company)
         actor.current_company = company
     audit_record(actor=actor, action="company.create", obj=company, company=company)
+    # A new company starts with the standard units of measure.
+    from comptoir.core.products.services import units_seed
+
+    units_seed(company, actor=actor)
     return company
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from comptoir.core.currencies import selectors, services
@@ -86,9 +86,9 @@ def rate_list(
     summary="Record a manual exchange rate",
 )
 @idempotent
-def rate_create(request: HttpRequest, payload: RateIn) -> tuple[int, Any]:
+def rate_create(request: HttpRequest, payload: RateIn) -> Status[Any]:
     rate = services.rate_set(actor=request.user, **payload.dict())
-    return 201, RateOut.from_orm(rate)
+    return Status(201, RateOut.from_orm(rate))
 
 
 @router.post(

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from comptoir.core.identity import selectors, services
 from comptoir.core.identity.access import access, allowed_companies
@@ -65,7 +65,7 @@ def _remote_addr(request: HttpRequest) -> str:
     operation_id="auth_token_create",
     summary="Log in and get an API token",
 )
-def auth_token_create(request: HttpRequest, payload: TokenRequestIn) -> tuple[int, Any]:
+def auth_token_create(request: HttpRequest, payload: TokenRequestIn) -> Status[Any]:
     """Exchange a username, password (and TOTP code when needed) for a bearer token.
 
     The secret is returned once. Without ``scopes`` the token gets every scope
@@ -85,7 +85,7 @@ def auth_token_create(request: HttpRequest, payload: TokenRequestIn) -> tuple[in
         scopes=scopes,
         expires_at=_expiry(payload.expires_in_days),
     )
-    return 201, _created(token, secret)
+    return Status(201, _created(token, secret))
 
 
 @auth_router.get(
@@ -141,7 +141,7 @@ def token_list(request: HttpRequest, cursor: str | None = None, limit: int = 50)
     summary="Create an API token for myself",
 )
 @idempotent
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, Any]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     """A new token for the caller. Its scopes cannot exceed the calling token's."""
     user: User = request.user  # type: ignore[assignment]
     allowed = set(services.scopes_of(user))
@@ -162,7 +162,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, Any]:
         scopes=scopes,
         expires_at=_expiry(payload.expires_in_days),
     )
-    return 201, _created(token, secret)
+    return Status(201, _created(token, secret))
 
 
 @auth_router.delete(
@@ -223,10 +223,10 @@ def user_read(request: HttpRequest, user_id: int) -> User:
     summary="Create a user",
 )
 @idempotent
-def user_create(request: HttpRequest, payload: UserIn) -> tuple[int, Any]:
+def user_create(request: HttpRequest, payload: UserIn) -> Status[Any]:
     user = services.user_create(actor=request.user, **payload.dict())  # type: ignore[arg-type]
     user = selectors.user_get(actor=request.user, user_id=user.pk)  # type: ignore[arg-type]
-    return 201, UserOut.from_orm(user).model_dump(mode="json")
+    return Status(201, UserOut.from_orm(user).model_dump(mode="json"))
 
 
 @users_router.patch(

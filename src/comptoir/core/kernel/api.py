@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -95,7 +95,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return answer(
-            request, 401, {"code": "not_authenticated", "message": "Not authenticated.", "fields": {}}
+            request,
+            401,
+            {"code": "not_authenticated", "message": "Not authenticated.", "fields": {}},
         )
 
     @api.exception_handler(Http404)
@@ -122,7 +124,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(request, *args, **kwargs)
         operation = f"{request.method} {request.path}"
         body_hash = hashlib.sha256(request.body or b"").hexdigest()
-        user = request.user
+        user: Any = request.user  # authenticated by the operation's auth
         previous = IdempotencyKey.objects.filter(user=user, key=key).first()
         if previous is not None:
             return _replay(previous, operation, body_hash)
@@ -153,7 +155,9 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _status_and_body(result: Any) -> tuple[int, Any]:
     status = 200
-    if isinstance(result, tuple):
+    if isinstance(result, Status):
+        status, result = result.status_code, result.value
+    elif isinstance(result, tuple):
         status, result = result
     if hasattr(result, "model_dump"):
         result = result.model_dump(mode="json")
@@ -165,4 +169,4 @@ def _replay(previous: IdempotencyKey, operation: str, body_hash: str) -> Any:
         raise Conflict(
             "This Idempotency-Key was used with another request.", code="idempotency_conflict"
         )
-    return previous.status, previous.response
+    return Status(previous.status, previous.response)

@@ -33,7 +33,9 @@ def _decode(cursor: str) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError):
-        raise BadRequest("The cursor is not one this API gave.", fields={"cursor": "Invalid."}) from None
+        raise BadRequest(
+            "The cursor is not one this API gave.", fields={"cursor": "Invalid."}
+        ) from None
     if not isinstance(values, list) or len(values) != 2:
         raise BadRequest("The cursor is not one this API gave.", fields={"cursor": "Invalid."})
     return values

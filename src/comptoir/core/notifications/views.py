@@ -40,6 +40,13 @@ NOTIFICATION_LIST = ListSpec(
     detail_url=lambda n: reverse("notifications:notification_read", args=[n.pk]),
 )
 
+BELL_ICON = (
+    '<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">'
+    '<path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 2'
+    "2zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h1"
+    '8v-1z"/></svg>'
+)
+
 
 def _mine(request: HttpRequest):  # type: ignore[no-untyped-def]
     return notification_query(user=request.user, company=request.company)  # type: ignore[attr-defined]
@@ -59,7 +66,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @page_access(None)
 def bell(request: HttpRequest) -> HttpResponse:
     count = unread_count(user=request.user, company=request.company)  # type: ignore[attr-defined]
-    return HttpResponse(format_html('🔔 <span class="badge">{}</span>', count))
+    return HttpResponse(format_html(BELL_ICON + ' <span class="badge">{}</span>', count))
 
 
 @page_access(None)

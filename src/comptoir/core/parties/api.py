@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from comptoir.core.identity.access import access
 from comptoir.core.kernel.api import ERRORS, idempotent
@@ -81,10 +81,10 @@ def tag_list(request: HttpRequest, cursor: str | None = None, limit: int = 100) 
     summary="Create a tag",
 )
 @idempotent
-def tag_create(request: HttpRequest, payload: TagIn) -> tuple[int, TagOut]:
+def tag_create(request: HttpRequest, payload: TagIn) -> Status[TagOut]:
     """A new tag; 409 ``tag_exists`` when the company has it already."""
     tag = services.tag_create(actor=request.user, company=_company(request), name=payload.name)
-    return 201, TagOut.from_orm(tag)
+    return Status(201, TagOut.from_orm(tag))
 
 
 # --------------------------------------------------------------------------- addresses
@@ -112,11 +112,11 @@ def address_update(request: HttpRequest, address_id: int, payload: AddressPatch)
     operation_id="parties_address_delete",
     summary="Delete an address",
 )
-def address_delete(request: HttpRequest, address_id: int) -> tuple[int, None]:
+def address_delete(request: HttpRequest, address_id: int) -> Status[None]:
     company = _company(request)
     address = selectors.address_get(company=company, address_id=address_id)
     services.address_remove(actor=request.user, company=company, address=address)
-    return 204, None
+    return Status(204, None)
 
 
 # --------------------------------------------------------------------------- bank accounts
@@ -129,11 +129,11 @@ def address_delete(request: HttpRequest, address_id: int) -> tuple[int, None]:
     operation_id="parties_bank_account_delete",
     summary="Delete a bank account",
 )
-def bank_account_delete(request: HttpRequest, account_id: int) -> tuple[int, None]:
+def bank_account_delete(request: HttpRequest, account_id: int) -> Status[None]:
     company = _company(request)
     account = selectors.bank_account_get(company=company, account_id=account_id)
     services.bank_account_remove(actor=request.user, company=company, account=account)
-    return 204, None
+    return Status(204, None)
 
 
 # --------------------------------------------------------------------------- parties
@@ -166,11 +166,11 @@ def party_list(
     summary="Create a party",
 )
 @idempotent
-def party_create(request: HttpRequest, payload: PartyIn) -> tuple[int, PartyOut]:
+def party_create(request: HttpRequest, payload: PartyIn) -> Status[PartyOut]:
     """A new organisation or person. 409 ``party_duplicate`` (with ``fields.duplicate_of``)
     when another party has the VAT number or the name, unless ``allow_duplicate``."""
     party = services.party_create(actor=request.user, company=_company(request), **payload.dict())
-    return 201, PartyOut.from_orm(party)
+    return Status(201, PartyOut.from_orm(party))
 
 
 @router.get(
@@ -265,13 +265,13 @@ def contact_list(
     summary="Add a contact person to an organisation",
 )
 @idempotent
-def contact_create(request: HttpRequest, party_id: int, payload: ContactIn) -> tuple[int, PartyOut]:
+def contact_create(request: HttpRequest, party_id: int, payload: ContactIn) -> Status[PartyOut]:
     company = _company(request)
     organisation = selectors.party_get(company=company, party_id=party_id)
     contact = services.contact_add(
         actor=request.user, company=company, organisation=organisation, **payload.dict()
     )
-    return 201, PartyOut.from_orm(contact)
+    return Status(201, PartyOut.from_orm(contact))
 
 
 # --------------------------------------------------------------------- addresses of a party
@@ -301,15 +301,13 @@ def address_list(
     summary="Add an address to a party",
 )
 @idempotent
-def address_create(
-    request: HttpRequest, party_id: int, payload: AddressIn
-) -> tuple[int, AddressOut]:
+def address_create(request: HttpRequest, party_id: int, payload: AddressIn) -> Status[AddressOut]:
     company = _company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     address = services.address_add(
         actor=request.user, company=company, party=party, **payload.dict()
     )
-    return 201, AddressOut.from_orm(address)
+    return Status(201, AddressOut.from_orm(address))
 
 
 # ----------------------------------------------------------------- bank accounts of a party
@@ -341,7 +339,7 @@ def bank_account_list(
 @idempotent
 def bank_account_create(
     request: HttpRequest, party_id: int, payload: BankAccountIn
-) -> tuple[int, BankAccountOut]:
+) -> Status[BankAccountOut]:
     """IBAN and BIC are checked (422 naming ``iban`` or ``bic``); an empty BIC and
     bank name are looked up from the IBAN."""
     company = _company(request)
@@ -349,4 +347,4 @@ def bank_account_create(
     account = services.bank_account_add(
         actor=request.user, company=company, party=party, **payload.dict()
     )
-    return 201, BankAccountOut.from_orm(account)
+    return Status(201, BankAccountOut.from_orm(account))

@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from comptoir.core.identity.access import access
 from comptoir.core.kernel.api import ERRORS, idempotent
@@ -80,12 +80,12 @@ def product_list(
     summary="Create a product",
 )
 @idempotent
-def product_create(request: HttpRequest, payload: ProductIn) -> tuple[int, Any]:
+def product_create(request: HttpRequest, payload: ProductIn) -> Status[Any]:
     data = payload.dict()
     data["category"] = data.pop("category_id")
     data["unit"] = data.pop("unit_id")
     product = services.product_create(actor=request.user, company=_company(request), **data)
-    return 201, ProductOut.from_orm(product)
+    return Status(201, ProductOut.from_orm(product))
 
 
 @router.get(
@@ -162,9 +162,9 @@ def unit_list(
     summary="Create a unit of measure",
 )
 @idempotent
-def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, Any]:
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status[Any]:
     unit = services.unit_create(actor=request.user, company=_company(request), **payload.dict())
-    return 201, UnitOut.from_orm(unit)
+    return Status(201, UnitOut.from_orm(unit))
 
 
 @router.get(
@@ -243,8 +243,8 @@ def category_list(
     summary="Create a product category",
 )
 @idempotent
-def category_create(request: HttpRequest, payload: CategoryIn) -> tuple[int, Any]:
+def category_create(request: HttpRequest, payload: CategoryIn) -> Status[Any]:
     category = services.category_create(
         actor=request.user, company=_company(request), name=payload.name, parent=payload.parent_id
     )
-    return 201, CategoryOut.from_orm(category)
+    return Status(201, CategoryOut.from_orm(category))

@@ -6,7 +6,7 @@
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Query, Router
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from comptoir.core.identity.access import access
@@ -110,7 +110,7 @@ def entry_list(
 @idempotent
 def note_create(
     request: HttpRequest, app_label: str, model: str, object_id: str, payload: NoteIn
-) -> tuple[int, Any]:
+) -> Status[Any]:
     target = _target(request, app_label, model, object_id)
     entry = note_add(
         actor=request.user,
@@ -118,7 +118,7 @@ def note_create(
         target=target,
         body=payload.body,
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post(
@@ -134,7 +134,7 @@ def attachment_create(
     model: str,
     object_id: str,
     file: File[UploadedFile],
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """Multipart upload in the field ``file``; above the size limit, 413."""
     target = _target(request, app_label, model, object_id)
     attachment = attachment_add(
@@ -143,7 +143,7 @@ def attachment_create(
         target=target,
         upload=file,
     )
-    return 201, attachment
+    return Status(201, attachment)
 
 
 def download_response(attachment: Any, handle: Any) -> FileResponse:

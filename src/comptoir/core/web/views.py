@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -50,10 +52,8 @@ def search(request: HttpRequest) -> HttpResponse:
 @page_access(None)
 def company_switch(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("company", "")
-    try:
+    with contextlib.suppress(DomainError):  # an unknown company leaves things as they are
         user_switch_company(actor=request.user, code=code)  # type: ignore[arg-type]
-    except DomainError:
-        pass
     nxt = request.POST.get("next") or "/"
     return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/")
 
