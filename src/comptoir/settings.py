@@ -192,6 +192,7 @@ COMPTOIR_RATES_DROP_DIR = DATA_DIR / "rates-inbox"
 COMPTOIR_LOGIN_MAX_FAILURES = int(os.environ.get("COMPTOIR_LOGIN_MAX_FAILURES", 5))
 COMPTOIR_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("COMPTOIR_LOGIN_LOCKOUT_SECONDS", 900))
 COMPTOIR_API_RATE_LIMIT = int(os.environ.get("COMPTOIR_API_RATE_LIMIT", 6000))  # per minute
+COMPTOIR_TOKEN_CACHE_SECONDS = int(os.environ.get("COMPTOIR_TOKEN_CACHE_SECONDS", 10))
 
 # Mail: EMAIL_URL such as smtp://user:pass@host:587/?tls=True. Unset, mail
 # is printed on the console (the demo sends nothing anywhere).

@@ -23,7 +23,7 @@ from stdnum.ro import cui
 
 from comptoir.core.companies.models import Company
 from comptoir.core.identity.models import Role, User
-from comptoir.core.identity.roles import ROLE_CODES
+from comptoir.core.identity.roles import ROLE_CODES, ROLES
 from comptoir.core.kernel.errors import Conflict, ValidationFailed
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed on purpose: demo only
@@ -219,7 +219,8 @@ def _phone(country: str, rng: random.Random) -> str:
 
 
 def demo_logins() -> list[tuple[str, str]]:
-    return [(code, code) for code in ROLE_CODES]
+    """(username, role) of every demo user."""
+    return [(spec.code, spec.name) for spec in ROLES]
 
 
 def _check_database_is_demo(force: bool) -> None:

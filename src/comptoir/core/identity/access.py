@@ -9,8 +9,10 @@ permission, the token carries the scope, the company is one of the user's.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -45,15 +47,41 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# Resolved tokens, per process, for a few seconds: a hot API client then costs
+# no query for authentication. A revoked token stops working in this process
+# at once and in the others within COMPTOIR_TOKEN_CACHE_SECONDS.
+_token_cache: dict[str, tuple[float, ApiToken]] = {}
+
+
+def forget_token(key_hash: str) -> None:
+    _token_cache.pop(key_hash, None)
+
+
 def token_lookup(secret: str) -> ApiToken:
-    """The live token for ``secret``; records its last use."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret)).first()
+    """The live token for ``secret``, with its user, permissions and companies resolved."""
+    key = hash_token(secret)
+    ttl = settings.COMPTOIR_TOKEN_CACHE_SECONDS
+    hit = _token_cache.get(key)
+    token = hit[1] if hit is not None and hit[0] > time.monotonic() else None
+    if token is None:
+        token = ApiToken.objects.select_related("user").filter(key_hash=key).first()
+        if token is not None and ttl > 0:
+            token.user.permission_set()
+            allowed_companies(token.user)
+            if len(_token_cache) > 10_000:
+                _token_cache.clear()
+            _token_cache[key] = (time.monotonic() + ttl, token)
     if token is None or not token.is_usable() or not token.user.is_active:
+        forget_token(key)
         raise NotAuthenticated(_("Invalid, expired or revoked API token."), code="token_invalid")
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+        token.last_used_at = now
+    # Each request gets its own copies: views may set attributes on them.
+    own = copy.copy(token)
+    own.user = copy.copy(token.user)
+    return own
 
 
 def allowed_companies(user: User) -> list[Company]:
@@ -81,18 +109,26 @@ def current_company(user: User, requested_code: str | None = None) -> Company | 
     return companies[0] if companies else None
 
 
+_local_counts: dict[tuple[int, int], int] = {}
+
+
 def _check_rate(user: User) -> None:
+    """A fixed one-minute window per user: in Redis when configured, else per process."""
     limit = settings.COMPTOIR_API_RATE_LIMIT
     if limit <= 0:
         return
-    key = f"rate:{user.pk}:{int(timezone.now().timestamp() // 60)}"
-    count = cache.get_or_set(key, 0, timeout=70) or 0
-    if count >= limit:
+    minute = int(time.time() // 60)
+    if settings.REDIS_URL:
+        key = f"rate:{user.pk}:{minute}"
+        cache.add(key, 0, timeout=70)
+        count = cache.incr(key)
+    else:
+        if len(_local_counts) > 10_000:
+            _local_counts.clear()
+        count = _local_counts.get((user.pk, minute), 0) + 1
+        _local_counts[(user.pk, minute)] = count
+    if count > limit:
         raise RateLimited(_("Too many requests; try again in a minute."))
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=70)
 
 
 class Access(HttpBearer):

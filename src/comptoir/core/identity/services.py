@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.core.audit.services import audit_record
 from comptoir.core.companies.models import Company
-from comptoir.core.identity.access import allowed_companies, hash_token
+from comptoir.core.identity.access import allowed_companies, forget_token, hash_token
 from comptoir.core.identity.models import ApiToken, LoginFailure, Role, User
 from comptoir.core.identity.roles import PERMISSIONS, ROLES, SCOPES, scope_for
 from comptoir.core.kernel.errors import (
@@ -503,6 +503,7 @@ def token_revoke(*, actor: User, token_id: int) -> ApiToken:
         before = _token_snapshot(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        forget_token(token.key_hash)
         audit_record(
             actor=actor,
             action="token.revoke",
