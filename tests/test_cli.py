@@ -35,6 +35,7 @@ _REMOVED = (
     "ALLOWED_HOSTS",
     "COMPTOIR_TEST_DB",
     "PORT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in a real deployment
 )
 
 

@@ -15,13 +15,18 @@ from playwright.sync_api import Page, expect
 
 from comptoir.core.companies.models import Company
 from comptoir.core.identity.models import Role, User
+from comptoir.core.identity.services import roles_sync
 from comptoir.core.parties.models import Party
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
 def shop(transactional_db: Any) -> Company:
+    roles_sync()
     company = Company.objects.create(
         code="lumiere",
         name="Atelier Lumière SAS",

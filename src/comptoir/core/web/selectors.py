@@ -73,3 +73,12 @@ def global_search(*, user: User, company: Company | None, q: str) -> list[dict[s
                 {"kind": _("Product"), "title": str(product), "url": product.get_absolute_url()}
             )
     return results
+
+
+def recent_activity(*, user: User, company: Company | None, limit: int = 10) -> list[Any]:
+    """The user's own latest changes in the company (from the audit trail)."""
+    from comptoir.core.audit.models import AuditEntry
+
+    if company is None:
+        return []
+    return list(AuditEntry.objects.filter(company=company, actor=user).order_by("-id")[:limit])

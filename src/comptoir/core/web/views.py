@@ -28,13 +28,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @page_access(None)
 def home(request: HttpRequest) -> HttpResponse:
-    from comptoir.core.web.selectors import home_cards
+    from comptoir.core.web.selectors import home_cards, recent_activity
 
     company = request.company  # type: ignore[attr-defined]
+    user = request.user
     return render(
         request,
         "web/home.html",
-        {"cards": home_cards(user=request.user, company=company)},  # type: ignore[arg-type]
+        {
+            "cards": home_cards(user=user, company=company),  # type: ignore[arg-type]
+            "activity": recent_activity(user=user, company=company),  # type: ignore[arg-type]
+        },
     )
 
 

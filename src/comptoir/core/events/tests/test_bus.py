@@ -161,7 +161,7 @@ CHILD = textwrap.dedent(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_kill_after_commit_before_dispatch_loses_nothing(handlers, tmp_path):
     runs: list[int] = []
     handlers("TestKilled", lambda event: runs.append(event.pk))

@@ -100,7 +100,7 @@ def test_worker_once_runs_due_schedules_with_the_immediate_backend(monkeypatch):
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_delivers_queued_events_with_the_database_backend(company):
     from django_tasks_db.models import DBTaskResult
 
