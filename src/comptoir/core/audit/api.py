@@ -32,7 +32,7 @@ def entry_list(
     """The company's audit trail, newest first."""
     qs = filters.filter(audit_list(company=request.company))  # type: ignore[attr-defined]
     page = keyset_page(qs, ordering="-pk", cursor=cursor, limit=limit)
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.get(

@@ -43,7 +43,7 @@ def company_list(
 ) -> dict[str, Any]:
     companies = filters.filter(selectors.company_list(request.user))  # type: ignore[arg-type]
     page = keyset_page(companies, ordering=ordering, allowed=ORDERINGS, cursor=cursor, limit=limit)
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.get(

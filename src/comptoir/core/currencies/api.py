@@ -51,7 +51,7 @@ def currency_list(
         cursor=cursor,
         limit=limit,
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.get(
@@ -75,7 +75,7 @@ def rate_list(
         cursor=cursor,
         limit=limit,
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.post(

@@ -58,4 +58,4 @@ def schedule_list_api(
         cursor=cursor,
         limit=limit,
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()

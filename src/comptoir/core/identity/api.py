@@ -130,7 +130,7 @@ def token_list(request: HttpRequest, cursor: str | None = None, limit: int = 50)
         cursor=cursor,
         limit=limit,
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @auth_router.post(
@@ -201,7 +201,7 @@ def user_list(
 ) -> dict[str, Any]:
     users = filters.filter(selectors.user_list(actor=request.user))  # type: ignore[arg-type]
     page = keyset_page(users, ordering=ordering, allowed=USER_ORDERINGS, cursor=cursor, limit=limit)
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @users_router.get(
@@ -260,7 +260,7 @@ def role_list(
     page = keyset_page(
         roles, ordering=ordering, allowed=("code", "name"), cursor=cursor, limit=limit
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @users_router.get(

@@ -24,6 +24,10 @@ class Page(Generic[M]):
     items: list[M]
     next: str | None
 
+    def as_answer(self) -> dict[str, Any]:
+        """The body every list operation answers: ``{"items": [...], "next": cursor}``."""
+        return {"items": self.items, "next": self.next}
+
 
 def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()

@@ -41,7 +41,7 @@ def notification_list_api(
         notification_list(user=request.user, company=request.company)  # type: ignore[attr-defined]
     )
     page = keyset_page(qs, ordering="-pk", cursor=cursor, limit=limit)
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.post(

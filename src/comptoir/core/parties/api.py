@@ -53,7 +53,7 @@ def _page(
     queryset: Any, *, ordering: str, allowed: tuple[str, ...], cursor: str | None, limit: int
 ) -> dict[str, Any]:
     page = keyset_page(queryset, ordering=ordering, allowed=allowed, cursor=cursor, limit=limit)
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 # --------------------------------------------------------------------------- tags

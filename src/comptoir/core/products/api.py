@@ -39,10 +39,6 @@ def _company(request: HttpRequest) -> Any:
     return company
 
 
-def _page(page: Any) -> dict[str, Any]:
-    return {"items": page.items, "next": page.next}
-
-
 # Products --------------------------------------------------------------------
 
 
@@ -61,15 +57,13 @@ def product_list(
     limit: int = 50,
 ) -> dict[str, Any]:
     qs = selectors.product_list(company=_company(request), filters=filters)
-    return _page(
-        keyset_page(
-            qs,
-            ordering=ordering,
-            allowed=("name", "sku", "sale_price", "created_at"),
-            cursor=cursor,
-            limit=limit,
-        )
-    )
+    return keyset_page(
+        qs,
+        ordering=ordering,
+        allowed=("name", "sku", "sale_price", "created_at"),
+        cursor=cursor,
+        limit=limit,
+    ).as_answer()
 
 
 @router.post(
@@ -147,11 +141,9 @@ def unit_list(
     limit: int = 50,
 ) -> dict[str, Any]:
     qs = selectors.unit_list(company=_company(request), filters=filters)
-    return _page(
-        keyset_page(
-            qs, ordering=ordering, allowed=("code", "name", "category"), cursor=cursor, limit=limit
-        )
-    )
+    return keyset_page(
+        qs, ordering=ordering, allowed=("code", "name", "category"), cursor=cursor, limit=limit
+    ).as_answer()
 
 
 @router.post(
@@ -232,7 +224,8 @@ def category_list(
     limit: int = 50,
 ) -> dict[str, Any]:
     qs = selectors.category_list(company=_company(request), filters=filters)
-    return _page(keyset_page(qs, ordering=ordering, allowed=("name",), cursor=cursor, limit=limit))
+    page = keyset_page(qs, ordering=ordering, allowed=("name",), cursor=cursor, limit=limit)
+    return page.as_answer()
 
 
 @router.post(

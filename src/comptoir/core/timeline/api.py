@@ -97,7 +97,7 @@ def entry_list(
     page = keyset_page(
         filters.filter(timeline_for(target)), ordering="-pk", cursor=cursor, limit=limit
     )
-    return {"items": page.items, "next": page.next}
+    return page.as_answer()
 
 
 @router.post(
