@@ -71,9 +71,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str) -> tuple[int, dict[str, Any]]:
+def get(url: str, timeout: float = 30) -> tuple[int, dict[str, Any]]:
+    """One request; generous timeout: a worker's first request imports the whole app."""
     try:
-        with urllib.request.urlopen(url, timeout=0.5) as answer:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=timeout) as answer:  # noqa: S310
             return answer.status, json.loads(answer.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
@@ -86,7 +87,7 @@ def poll(
     for _ in range(tries):
         assert process.poll() is None, "the server stopped"
         try:
-            return get(url)
+            return get(url, timeout=5)
         except (OSError, ValueError):
             time.sleep(0.05)
     raise AssertionError(f"no answer from {url}")
