@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -218,6 +219,12 @@ def _phone(country: str, rng: random.Random) -> str:
     return f"+40 7{digits[:2]} {digits[2:5]} {digits[5:8]}"
 
 
+def _ascii(text: str) -> str:
+    """Lower-case letters and digits of ``text`` with accents removed (for e-mail addresses)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum())
+
+
 def demo_logins() -> list[tuple[str, str]]:
     """(username, role) of every demo user."""
     return [(spec.code, spec.name) for spec in ROLES]
@@ -327,7 +334,7 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
             national_id = _cui(rng)
             vat = f"RO{national_id}"
         postal_code, city = rng.choice(cast.cities)
-        slug = "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+        slug = _ascii(name)[:20]
         party = Party.objects.create(
             company=company,
             kind=Party.Kind.ORGANISATION,
@@ -359,7 +366,7 @@ def _demo_parties(company: Company, cast: CountryCast, rng: random.Random) -> No
                 kind=Party.Kind.PERSON,
                 name=f"{rng.choice(cast.first_names)} {rng.choice(cast.last_names)}",
                 parent=party,
-                email=f"{rng.choice(cast.first_names).lower()}@{slug}.example",
+                email=f"{_ascii(rng.choice(cast.first_names))}@{slug}.example",
                 country=cast.code,
             )
 

@@ -16,7 +16,7 @@ from comptoir.core.companies import domain
 from comptoir.core.companies.models import Company
 from comptoir.core.companies.selectors import company_get
 from comptoir.core.kernel.errors import Conflict, Forbidden, ValidationFailed
-from comptoir.core.kernel.money import to_decimal
+from comptoir.core.kernel.money import check_digits, to_decimal
 
 if TYPE_CHECKING:
     from comptoir.core.identity.models import User
@@ -84,6 +84,11 @@ def _validate(company: Company) -> None:
         else:
             if value < Decimal("0"):
                 errors["share_capital"] = _("Cannot be negative.")
+            else:
+                try:
+                    check_digits(value, model=Company, field="share_capital")
+                except ValidationFailed as exc:
+                    errors["share_capital"] = exc.fields["share_capital"][0]
             company.share_capital = value
     for name in TEXT_FIELDS:
         value = getattr(company, name)

@@ -108,6 +108,9 @@ def _code(value: str | None) -> str:
 
 
 def _quantize(rate: Decimal) -> Decimal:
+    # The size first: quantizing a number too large for the context raises InvalidOperation.
+    if rate <= 0 or rate >= Decimal("1e10"):
+        raise _bad(_("the rate %(value)s is out of range.") % {"value": rate})
     result = rate.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
     if result <= 0 or result >= Decimal("1e10"):
         raise _bad(_("the rate %(value)s is out of range.") % {"value": rate})

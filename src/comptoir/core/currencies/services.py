@@ -48,7 +48,8 @@ def rate_set(
     value = to_decimal(rate, field="rate")
     if value <= 0:
         errors["rate"] = _("Must be greater than zero.")
-    elif value.quantize(RATE_PLACES) != value or value >= Decimal("1e10"):
+    # The size first: quantizing a number too large for the context raises InvalidOperation.
+    elif value >= Decimal("1e10") or value.quantize(RATE_PLACES) != value:
         errors["rate"] = _("At most 10 digits before and 10 after the decimal point.")
     if source not in RateSource.values:
         errors["source"] = _("Unknown source.")

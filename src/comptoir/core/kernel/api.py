@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -107,6 +107,43 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return answer(request, 403, {"code": "forbidden", "message": "Forbidden.", "fields": {}})
+
+
+API_PREFIX = "/api/"
+
+
+class JsonErrorsMiddleware:
+    """Turn the 4xx Django answers itself under ``/api/`` into ``{code, message, fields}``.
+
+    The routers' handlers cover everything raised inside an operation; this covers
+    what happens before one runs: a method the path does not offer (405 from ninja's
+    path view) or a path that no route matches (Django's 404, e.g. ``/parties/abc``
+    for an integer id).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and 400 <= response.status_code < 500
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            answer = JsonResponse(
+                {
+                    "code": _HTTP_CODES.get(status, "error"),
+                    "message": f"{response.reason_phrase}.",
+                    "fields": {},
+                },
+                status=status,
+            )
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:

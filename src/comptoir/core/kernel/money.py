@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
+from django.db.models import DecimalField, Model
+from django.utils.translation import gettext as _
 
 from comptoir.core.kernel.errors import ValidationFailed
 
@@ -48,6 +50,27 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     if not result.is_finite():
         raise ValidationFailed(f"{field} is not finite", fields={field: "Not a finite number."})
     return result
+
+
+def check_digits(value: Decimal, *, model: type[Model], field: str) -> Decimal:
+    """``value`` if it fits ``model``'s ``DecimalField`` ``field``, else 422 naming ``field``.
+
+    Check before saving: PostgreSQL refuses an overflow with an error, SQLite stores
+    the number and fails when reading it back.
+    """
+    model_field = model._meta.get_field(field)
+    assert isinstance(model_field, DecimalField), field
+    places = model_field.decimal_places
+    before = model_field.max_digits - places
+    if abs(value) >= Decimal(10) ** before or value != value.quantize(_exponent(places)):
+        raise ValidationFailed(
+            f"{field} has too many digits",
+            fields={
+                field: _("At most %(before)d digits before and %(after)d after the decimal point.")
+                % {"before": before, "after": places}
+            },
+        )
+    return value
 
 
 def allocate(total: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:

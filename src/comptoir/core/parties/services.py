@@ -144,6 +144,12 @@ def _clean_party_fields(
     data["vat_number"] = domain.normalize_vat(data.get("vat_number"), country)
     data["national_id"] = domain.validate_national_id(data.get("national_id"), country)
     data["notes"] = data.get("notes") or ""
+    for flag in ("is_customer", "is_supplier", "active"):
+        if flag in data and data[flag] is None:
+            raise ValidationFailed(
+                _("%(field)s must be true or false.") % {"field": flag},
+                fields={flag: _("Must be true or false.")},
+            )
     data["parent_id"] = _clean_parent(
         company, data.get("parent_id"), kind=data["kind"], party_id=party_id
     )

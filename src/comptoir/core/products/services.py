@@ -12,7 +12,7 @@ from comptoir.core.audit.services import audit_record, snapshot
 from comptoir.core.companies.models import Company
 from comptoir.core.events.bus import publish
 from comptoir.core.kernel.errors import Conflict, ValidationFailed
-from comptoir.core.kernel.money import to_decimal
+from comptoir.core.kernel.money import check_digits, to_decimal
 from comptoir.core.products.domain import STANDARD_UNITS, check_barcode
 from comptoir.core.products.models import Category, Product, ProductKind, Unit, UnitCategory
 
@@ -55,6 +55,7 @@ def _clean_unit(data: dict[str, Any]) -> dict[str, Any]:
                     _("%(field)s must be greater than zero.") % {"field": name},
                     fields={name: _("Must be greater than zero.")},
                 )
+            check_digits(data[name], model=Unit, field=name)
     return data
 
 
@@ -219,7 +220,7 @@ def _clean_product(company: Company, data: dict[str, Any]) -> dict[str, Any]:
                     code="price_negative",
                     fields={name: _("Must be zero or more.")},
                 )
-            data[name] = value
+            data[name] = check_digits(value, model=Product, field=name)
     if "currency" in data:
         from comptoir.core.currencies.selectors import currency_exists
 
