@@ -27,7 +27,9 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, Decimal):
-        return str(format_decimal(value, locale=_locale()))
+        # At least two decimals (prices, amounts), up to six (rates, factors), never rounded
+        # away: the book value is what the reader sees.
+        return str(format_decimal(value, format="#,##0.00####", locale=_locale()))
     if isinstance(value, dt.datetime):
         return str(format_datetime(timezone.localtime(value), "short", locale=_locale()))
     if isinstance(value, dt.date):
