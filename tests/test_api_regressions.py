@@ -67,3 +67,27 @@ def test_a_customer_flag_cannot_be_set_to_nothing(admin_api: Client) -> None:
         assert answer.status_code == 422, flag
         assert flag in answer.json()["fields"]
     assert admin_api.get(f"/api/v1/parties/{party_id}").json()["active"] is True
+
+
+def test_text_with_a_nul_character_is_refused_before_the_database(admin_api: Client) -> None:
+    body = admin_api.post(
+        "/api/v1/parties", {"name": "Bad\x00name"}, content_type="application/json"
+    )
+    assert body.status_code == 400
+    assert body.json()["code"] == "bad_request"
+    query = admin_api.get("/api/v1/parties", {"q": "x\x00"})
+    assert query.status_code == 400
+    assert query.json()["fields"] == {"q": ["Contains NUL (\\u0000)."]}
+
+
+def test_a_conversion_of_an_absurd_amount_or_currency_names_the_field(admin_api: Client) -> None:
+    huge = admin_api.get(
+        "/api/v1/currencies/rates/convert", {"amount": "-1e223", "from": "EUR", "to": "EUR"}
+    )
+    assert huge.status_code == 422
+    assert "amount" in huge.json()["fields"]
+    odd = admin_api.get(
+        "/api/v1/currencies/rates/convert", {"amount": "10", "from": "k!w", "to": "EUR"}
+    )
+    assert odd.status_code == 422
+    assert "from" in odd.json()["fields"]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
-from comptoir.core.kernel.api import install_error_handlers
+from comptoir.core.kernel.api import StrictParser, install_error_handlers
 
 
 class _SessionDoc(APIKeyCookie):
@@ -34,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictParser(),
 )
 install_error_handlers(api)
 

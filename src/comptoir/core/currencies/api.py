@@ -127,10 +127,17 @@ def rate_convert(
     from_: str = Query(..., alias="from"),
     date: dt.date | None = None,
 ) -> dict[str, Any]:
-    if not amount.is_finite():
-        raise ValidationFailed(_("Not a number."), fields={"amount": _("Not a finite number.")})
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 18:
+        raise ValidationFailed(
+            _("Not an amount."), fields={"amount": _("A finite number below 10^18.")}
+        )
     on = date or timezone.localdate()
     base, quote = from_.upper(), to.upper()
+    for field, code in (("from", base), ("to", quote)):
+        if not (len(code) == 3 and code.isascii() and code.isalpha()):
+            raise ValidationFailed(
+                _("Not a currency code."), fields={field: _("Three letters, such as EUR.")}
+            )
     return {
         "amount": amount,
         "from_currency": base,

@@ -16,11 +16,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
-from comptoir.core.kernel.errors import Conflict, DomainError
+from comptoir.core.kernel.errors import BadRequest, Conflict, DomainError
 from comptoir.core.kernel.models import IdempotencyKey
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -66,6 +68,39 @@ _HTTP_CODES = {
 def _field_name(loc: Any) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "data")]
     return ".".join(parts) or "__all__"
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    """Text never holds NUL: PostgreSQL cannot store it, so it is refused at the door."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BadRequest(
+                "Text may not contain NUL characters.", fields={where: ["Contains NUL (\\u0000)."]}
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, str(key) if where == "body" else where)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item, where)
+
+
+class StrictParser(Parser):
+    """JSON and query parsing that refuses NUL characters anywhere in the input (400)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        _refuse_nul(data, "body")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        result = super().parse_querydict(data, list_fields, request)
+        for key, value in result.items():
+            _refuse_nul(value, key)
+        return result
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
