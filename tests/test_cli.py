@@ -33,7 +33,6 @@ _REMOVED = (
     "DEBUG",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
-    "COMPTOIR_TEST_DB",
     "PORT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never in a real deployment
 )

@@ -6,7 +6,6 @@ import tempfile
 os.environ.setdefault("COMPTOIR_DATA_DIR", tempfile.mkdtemp(prefix="comptoir-test-"))
 
 from comptoir.settings import *  # noqa: F403
-from comptoir.settings import DATA_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -14,8 +13,3 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 COMPTOIR_API_RATE_LIMIT = 0
 COMPTOIR_TOKEN_CACHE_SECONDS = 0
-COMPTOIR_ATTACHMENTS_DIR = DATA_DIR / "attachments"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}

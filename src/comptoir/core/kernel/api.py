@@ -229,8 +229,6 @@ def _status_and_body(result: Any) -> tuple[int, Any]:
     status = 200
     if isinstance(result, Status):
         status, result = result.status_code, result.value
-    elif isinstance(result, tuple):
-        status, result = result
     if hasattr(result, "model_dump"):
         result = result.model_dump(mode="json")
     return status, result

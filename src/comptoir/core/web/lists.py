@@ -115,8 +115,7 @@ def list_page(
         limit=50,
     )
     base = {**values, "ordering": ordering}
-    if request.GET.get("role"):
-        base["role"] = request.GET["role"]
+    shown = {f.name for f in spec.filters}
     rows = [
         {
             "url": spec.detail_url(obj) if spec.detail_url else None,
@@ -141,6 +140,9 @@ def list_page(
         "headers": headers,
         "filter_values": values,
         "filter_fields": spec.filters,
+        # Filters set by a link (the menu's ?role=customer) but not offered on the
+        # page are kept when the reader filters further.
+        "hidden_filters": {k: v for k, v in values.items() if k not in shown},
         "errors": errors,
         "next_url": "?" + urlencode({**base, "cursor": page.next}) if page.next else None,
         "export_csv": "?" + urlencode({**base, "format": "csv"}),

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from comptoir.core.identity.access import allowed_companies, page_access
+from comptoir.core.identity.access import page_access
 from comptoir.core.identity.services import user_switch_company
 from comptoir.core.kernel.errors import DomainError
 
@@ -64,6 +64,3 @@ def company_switch(request: HttpRequest) -> HttpResponse:
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/403.html", status=403)
-
-
-__all__ = ["allowed_companies", "company_switch", "forbidden", "healthz", "home", "search"]
