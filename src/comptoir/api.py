@@ -40,6 +40,7 @@ install_error_handlers(api)
 
 
 def _mount() -> None:
+    from comptoir.back.ledger.api import router as ledger_router
     from comptoir.core.audit.api import router as audit_router
     from comptoir.core.companies.api import router as companies_router
     from comptoir.core.currencies.api import router as currencies_router
@@ -60,6 +61,7 @@ def _mount() -> None:
     api.add_router("/notifications", notifications_router, tags=["notifications"])
     api.add_router("/audit", audit_router, tags=["audit"])
     api.add_router("/events", events_router, tags=["events"])
+    api.add_router("/ledger", ledger_router, tags=["ledger"])
 
 
 class PingOut(Schema):

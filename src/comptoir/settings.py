@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "comptoir.core.timeline",
     "comptoir.core.notifications",
     "comptoir.core.web",
+    # Back office.
+    "comptoir.back.ledger",
 ]
 
 MIDDLEWARE = [

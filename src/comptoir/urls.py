@@ -20,5 +20,6 @@ urlpatterns = [
     path("notifications/", include("comptoir.core.notifications.urls")),
     path("audit/", include("comptoir.core.audit.urls")),
     path("events/", include("comptoir.core.events.urls")),
+    path("ledger/", include("comptoir.back.ledger.urls")),
     path("", include("comptoir.core.web.urls")),
 ]

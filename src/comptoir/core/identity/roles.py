@@ -23,6 +23,8 @@ AREAS: dict[str, str] = {
     "timeline": "Notes and attachments",
     "audit": "Audit trail",
     "events": "Domain event feed",
+    "ledger": "Accounts, journals, entries and financial reports",
+    "closing": "Periods, lock dates, year-end close and VAT returns",
 }
 
 PERMISSIONS: tuple[str, ...] = tuple(
@@ -42,6 +44,7 @@ _EVERYONE = {"companies.view", "timeline.view", "timeline.change"}
 _READ_ALL = {p for p in PERMISSIONS if p.endswith(".view")}
 _SELLING = {"parties.view", "parties.change", "products.view", "currencies.view"}
 _DESK = {"parties.view", "products.view", "currencies.view"}
+_BOOKS = {"ledger.view", "closing.view"}
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,17 @@ ROLES: tuple[RoleSpec, ...] = (
     _role("support", "Support agent", "parties.view", "parties.change", "products.view"),
     _role("trader", "Trader", _DESK),
     _role("risk", "Middle-office analyst", _DESK),
-    _role("accountant", "Accountant", _DESK, "parties.change", "currencies.change"),
-    _role("settlement", "Settlement officer", _DESK),
+    _role(
+        "accountant",
+        "Accountant",
+        _DESK,
+        _BOOKS,
+        "parties.change",
+        "currencies.change",
+        "ledger.change",
+        "closing.change",
+    ),
+    _role("settlement", "Settlement officer", _DESK, "ledger.view"),
     _role("warehouse", "Warehouse clerk", "parties.view", "products.view", "products.change"),
     _role("buyer", "Buyer", _SELLING, "products.change"),
     _role("hr", "HR officer"),

@@ -64,6 +64,13 @@ def next_number(
     consumed only if that transaction commits. ``pattern`` is used when the
     sequence is created; an existing sequence keeps its own pattern.
     """
+    return take_number(company=company, code=code, fiscal_year=fiscal_year, pattern=pattern)[0]
+
+
+def take_number(
+    *, company: Company, code: str, fiscal_year: int, pattern: str | None = None
+) -> tuple[str, int]:
+    """``next_number`` and the counter behind it (``("FA-2026-00042", 42)``)."""
     if not connection.in_atomic_block:
         raise RuntimeError("next_number must be called inside the caller's transaction.atomic()")
     if pattern is not None:
@@ -73,7 +80,7 @@ def next_number(
     number = format_number(seq.pattern, code=code, year=fiscal_year, seq=value)
     # The row is locked: writing the value read is as safe as F() and keeps the object true.
     Sequence.objects.filter(pk=seq.pk).update(next_value=value + 1)
-    return number
+    return number, value
 
 
 @transaction.atomic
