@@ -7,6 +7,4 @@ class LedgerConfig(AppConfig):
     verbose_name = "Ledger"
 
     def ready(self) -> None:
-        from comptoir.back.ledger.navigation import register_menu
-
-        register_menu()
+        pass

@@ -83,7 +83,7 @@ POSTED_CHECKS_SQLITE = {
         'AND NEW.date >= p.start AND NEW.date <= p."end") '
         "OR EXISTS (SELECT 1 FROM ledger_ledgersettings s WHERE s.company_id = NEW.company_id "
         "AND s.hard_lock_date IS NOT NULL AND NEW.date <= s.hard_lock_date)",
-        "period_locked: the entry's period is closed or its date is on or before the lock date",
+        "period_locked: the period of the entry is closed or its date is on or before the lock date",
     ),
 }
 
