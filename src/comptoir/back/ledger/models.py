@@ -408,3 +408,57 @@ class Balance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}@{self.period_id} {self.debit}/{self.credit}"
+
+
+class VatReturn(CompanyOwned):
+    """A VAT return (FR CA3, RO D300) over a period; posted with its settlement entry."""
+
+    class Form(models.TextChoices):
+        CA3 = "ca3", _("CA3 (France)")
+        D300 = "d300", _("D300 (Romania)")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        POSTED = "posted", _("Posted")
+
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
+    # Box code → amount as a string ("1234.50"), computed from posted tax lines.
+    boxes = models.JSONField(_("boxes"), default=dict)
+    net_due = models.DecimalField(_("VAT payable"), default=0, **AMOUNT)
+    credit_carried = models.DecimalField(_("VAT credit carried forward"), default=0, **AMOUNT)
+    # The credit of the previous return used by this one.
+    credit_used = models.DecimalField(_("previous credit used"), default=0, **AMOUNT)
+    settlement_entry = models.ForeignKey(
+        Entry,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("settlement entry"),
+    )
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("VAT return")
+        verbose_name_plural = _("VAT returns")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "start"], name="ledger_vat_return_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="ledger_vat_return_dates"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(net_due__gte=0, credit_carried__gte=0, credit_used__gte=0),
+                name="ledger_vat_return_amounts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
