@@ -480,6 +480,69 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# -- ledger -------------------------------------------------------------------
+
+
+def _ledger_company(code: str) -> Any:
+    from comptoir.core.companies.models import Company
+
+    company = Company.objects.filter(code=code).first()
+    if company is None:
+        known = ", ".join(Company.objects.order_by("code").values_list("code", flat=True))
+        raise CLIError(f"No company with the code {code!r}. Known: {known or 'none'}.", code=2)
+    return company
+
+
+def _ledger_write(output: str, content: bytes) -> None:
+    if output == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with open(output, "wb") as handle:
+            handle.write(content)
+    except OSError as exc:
+        raise CLIError(f"Cannot write {output}: {exc.strerror}.", code=2) from None
+
+
+def _cmd_ledger(args: argparse.Namespace) -> int:
+    """``comptoir ledger export-fec | export-beancount | verify``."""
+    setup_django()
+    from comptoir.core.kernel.errors import ValidationFailed
+
+    # Imported by name, as the demo is: the kernel's own modules import this file.
+    if args.ledger_command == "verify":
+        integrity = importlib.import_module("comptoir.back.ledger.integrity")
+        report = integrity.ledger_verify(_ledger_company(args.company) if args.company else None)
+        for journal in report.journals:
+            state = "intact" if journal.ok else "BROKEN"
+            _out(
+                f"{journal.company} {journal.journal}: {journal.entries} entries, {state}"
+                + (f" (last {journal.last_number})" if journal.last_number else "")
+            )
+        if report.ok:
+            _out(str(report.summary()))
+            return 0
+        for problem in report.first_problems:
+            _err(f"first broken link: {problem}")
+        _err(str(report.summary()))
+        return 1
+    exports = importlib.import_module("comptoir.back.ledger.exports")
+    company = _ledger_company(args.company)
+    try:
+        if args.ledger_command == "export-fec":
+            filename, content = exports.fec_export(company, args.year, encoding=args.encoding)
+        else:
+            filename, text = exports.beancount_export(company, args.year)
+            content = text.encode()
+    except ValidationFailed as exc:
+        raise CLIError(exc.message, code=2) from None
+    _ledger_write(args.output, content)
+    if args.output != "-":
+        _out(f"{filename} written to {args.output} ({len(content)} bytes).")
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------
 
 
@@ -529,6 +592,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, default=50, help="concurrent clients")
     p.set_defaults(func=_cmd_bench)
     _bench_parser[0] = p
+
+    p = commands.add_parser("ledger", help="the books: FEC and Beancount exports, hash check")
+    ledger = p.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
+    q = ledger.add_parser("export-fec", help="write the French FEC of a fiscal year")
+    q.add_argument("--company", required=True, help="the company's code")
+    q.add_argument("--year", required=True, help="the fiscal year (the year it ends)")
+    q.add_argument("--output", required=True, help="the file to write, - for stdout")
+    q.add_argument("--encoding", choices=["utf-8", "iso-8859-15"], default="utf-8")
+    q = ledger.add_parser("export-beancount", help="write the books as a Beancount file")
+    q.add_argument("--company", required=True, help="the company's code")
+    q.add_argument("--year", default=None, help="one fiscal year (default: all)")
+    q.add_argument("--output", required=True, help="the file to write, - for stdout")
+    q = ledger.add_parser("verify", help="recompute the hash chains; exit 1 on a broken link")
+    q.add_argument("--company", default=None, help="one company's code (default: all)")
+    p.set_defaults(func=_cmd_ledger)
     return parser
 
 
