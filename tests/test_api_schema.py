@@ -113,6 +113,7 @@ def bearer(db: Any, keep_connection: None) -> dict[str, str]:
     )
     units = products.units_seed(company, actor=user)
     product = products.product_create(actor=user, company=company, name="Chaise")
+    books = _books(user, company, party)
     KNOWN.clear()
     KNOWN.update(
         company_id=company.pk,
@@ -127,8 +128,43 @@ def bearer(db: Any, keep_connection: None) -> dict[str, str]:
         app_label="parties",
         model="party",
         object_id=party.pk,
+        **books,
     )
     return {"Authorization": f"Bearer {secret}"}
+
+
+def _books(user: User, company: Company, party: Any) -> dict[str, Any]:
+    """A ledger with a posted sale, a draft and a VAT return, so ledger reads find records."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from comptoir.back.ledger import services as ledger
+    from comptoir.back.ledger import vat
+    from comptoir.back.ledger.domain import LineDraft
+    from comptoir.back.ledger.models import FiscalYear, Journal, Period, Tax
+
+    ledger.ledger_setup(actor=user, company=company, year=2026)
+    day = dt.date(2026, 3, 10)
+    sale = [
+        LineDraft(account="411", debit=Decimal("120"), party=party.pk),
+        LineDraft(account="706", credit=Decimal("100"), tax="fr-vat-20-sale", tax_role="base"),
+        LineDraft(account="44571", credit=Decimal("20"), tax="fr-vat-20-sale", tax_role="tax"),
+    ]
+    posted = ledger.entry_create(
+        actor=user, company=company, journal="VE", date=day, lines=sale, post=True
+    )
+    ledger.entry_create(actor=user, company=company, journal="VE", date=day, lines=sale)
+    vat_return = vat.vat_return_create(
+        actor=user, company=company, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)
+    )
+    return {
+        "entry_id": posted.pk,
+        "journal_id": Journal.objects.get(company=company, code="OD").pk,
+        "tax_id": Tax.objects.filter(company=company).first().pk,  # type: ignore[union-attr]
+        "fiscal_year_id": FiscalYear.objects.get(company=company).pk,
+        "period_id": Period.objects.get(company=company, name="2026-02").pk,
+        "vat_return_id": vat_return.pk,
+    }
 
 
 @schema.parametrize()

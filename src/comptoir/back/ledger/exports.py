@@ -83,14 +83,14 @@ def fiscal_year_of(company: Company, fiscal_year: FiscalYear | int | str) -> Fis
     else:
         text = str(fiscal_year).strip()
         found = None
-        if text.isdigit():
+        if text.isdigit() and 1 <= int(text) <= 9999:
             found = (
                 FiscalYear.objects.filter(company=company)
                 .filter(Q(end__year=int(text)) | Q(name=text))
                 .order_by("-end")
                 .first()
             )
-        else:
+        elif not text.isdigit():
             found = FiscalYear.objects.filter(company=company, name=text).first()
     if found is None:
         raise ValidationFailed(

@@ -56,7 +56,7 @@ from comptoir.back.ledger.models import (
     Period,
     Tax,
 )
-from comptoir.core.audit.services import audit_record
+from comptoir.core.audit.services import audit_record, snapshot
 from comptoir.core.companies.models import Company
 from comptoir.core.events.bus import publish
 from comptoir.core.kernel.errors import Conflict, NotFound, ValidationFailed
@@ -297,9 +297,16 @@ def _actor_may_pass_soft_lock(actor: Any) -> bool:
     return bool(has_perm and has_perm(CLOSING_PERMISSION))
 
 
-def check_date_open(*, company: Company, date: dt.date, actor: Any, field: str = "date") -> Period:
+def check_date_open(
+    *,
+    company: Company,
+    date: dt.date,
+    actor: Any,
+    field: str = "date",
+    period: Period | None = None,
+) -> Period:
     """The open period of ``date``, or 409 ``period_locked``."""
-    period = period_for(company, date, field=field)
+    period = period if period is not None else period_for(company, date, field=field)
     if period.state != Period.State.OPEN or period.fiscal_year.state != FiscalYear.State.OPEN:
         raise Conflict(
             _("The period %(period)s is closed.") % {"period": period.name},
@@ -556,7 +563,7 @@ def entry_create(
     currency = (currency or company.currency).upper()
     period = period_for(company, date)
     if post:
-        check_date_open(company=company, date=date, actor=actor)
+        check_date_open(company=company, date=date, actor=actor, period=period)
     resolved = _resolve_lines(company=company, lines=lines, date=date, currency=currency)
     entry = Entry.objects.create(
         company=company,
@@ -681,9 +688,12 @@ def _post(*, actor: Any, company: Company, entry: Entry, lines: list[Line], peri
         fiscal_year=fiscal_year.end.year,
         pattern=f"{journal.code}-{{year}}-{{seq:06d}}",
     )
-    accounts = {a.pk: a for a in Account.objects.filter(pk__in={ln.account_id for ln in lines})}
-    for ln in lines:
-        ln.account = accounts[ln.account_id]
+    missing = {ln.account_id for ln in lines if not Line.account.is_cached(ln)}
+    if missing:
+        accounts = {a.pk: a for a in Account.objects.filter(pk__in=missing)}
+        for ln in lines:
+            if ln.account_id in accounts:
+                ln.account = accounts[ln.account_id]
     previous = journal.last_hash
     digest = entry_hash(
         previous,
@@ -708,20 +718,20 @@ def _post(*, actor: Any, company: Company, entry: Entry, lines: list[Line], peri
     entry.posted_by = actor if getattr(actor, "pk", None) else None
     entry.period = period
     entry.fiscal_year = fiscal_year
+    # No savepoint here: every caller is atomic, and a refusal aborts its whole command.
     try:
-        with transaction.atomic():
-            Entry.objects.filter(pk=entry.pk).update(
-                state=entry.state,
-                number=number,
-                sequence_no=sequence_no,
-                previous_hash=previous,
-                hash=digest,
-                posted_at=now,
-                posted_by=entry.posted_by,
-                period=period,
-                fiscal_year=fiscal_year,
-            )
-            Line.objects.filter(entry_id=entry.pk).update(posted=True)
+        Entry.objects.filter(pk=entry.pk).update(
+            state=entry.state,
+            number=number,
+            sequence_no=sequence_no,
+            previous_hash=previous,
+            hash=digest,
+            posted_at=now,
+            posted_by=entry.posted_by,
+            period=period,
+            fiscal_year=fiscal_year,
+        )
+        Line.objects.filter(entry_id=entry.pk).update(posted=True)
     except DatabaseError as exc:
         raise _database_refusal(exc) from exc
     for ln in lines:
@@ -849,3 +859,544 @@ def entry_reverse(
     )
     publish("EntryReversed", company=company, entry_id=original.pk, reversal_id=reversal.pk)
     return reversal
+
+
+# --------------------------------------------------------------------------- set-up data
+# Accounts, journals and taxes of a company: created, changed, deprecated.
+# Writes need ``ledger.change``; each one is audited and publishes an event.
+
+_UNSET: Any = object()
+JOURNAL_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+ACCOUNT_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+RATE_MAX = Decimal("100")
+
+
+def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationFailed(
+            _("%(field)s is required.") % {"field": field},
+            code="required",
+            fields={field: _("Required.")},
+        )
+    if len(text) > max_length:
+        raise ValidationFailed(
+            _("%(field)s is too long.") % {"field": field},
+            code="too_long",
+            fields={field: _("At most %(n)d characters.") % {"n": max_length}},
+        )
+    return text
+
+
+def _own(company: Company, obj: Any, code: str) -> None:
+    if obj.company_id != company.pk:
+        raise NotFound(_("Not found."), code=code)
+
+
+def _account_type(value: Any) -> str:
+    if value not in Account.Type.values:
+        raise ValidationFailed(
+            _("Unknown account type."),
+            code="invalid_account_type",
+            fields={"type": _("Choose one of: %(types)s.") % {"types": ", ".join(Account.Type)}},
+        )
+    return str(value)
+
+
+def _company_account(
+    company: Company, value: Account | int | str | None, field: str
+) -> Account | None:
+    """The company's live account named by object, id or code (422 naming ``field``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Account):
+        account: Account | None = value if value.company_id == company.pk else None
+    elif isinstance(value, int):
+        account = Account.objects.filter(company=company, pk=value).first()
+    else:
+        account = Account.objects.filter(company=company, code=str(value).strip()).first()
+    if account is None:
+        raise ValidationFailed(
+            _("No such account in this company."),
+            code="account_unknown",
+            fields={field: _("No such account in this company.")},
+        )
+    if account.deprecated:
+        raise ValidationFailed(
+            _("The account %(code)s is deprecated.") % {"code": account.code},
+            code="account_deprecated",
+            fields={field: _("This account is deprecated.")},
+        )
+    return account
+
+
+def account_is_used(account: Account) -> bool:
+    """True once a posted line moves ``account``: its code and type are then fixed."""
+    return Line.objects.filter(account=account, posted=True).exists()
+
+
+@transaction.atomic
+def account_create(
+    *,
+    actor: Any,
+    company: Company,
+    code: str,
+    name: str,
+    type: str,
+    reconcilable: bool = False,
+) -> Account:
+    """A new account of the chart; 409 ``account_exists`` when the code is taken."""
+    code = _text(code, "code", max_length=20)
+    if not set(code) <= ACCOUNT_CODE_CHARS:
+        raise ValidationFailed(
+            _("An account code holds letters, digits, dots, dashes and underscores."),
+            code="invalid_account_code",
+            fields={"code": _("Letters, digits, '.', '-' and '_' only.")},
+        )
+    name = _text(name, "name", max_length=200)
+    kind = _account_type(type)
+    if Account.objects.filter(company=company, code=code).exists():
+        raise Conflict(
+            _("The account %(code)s exists already.") % {"code": code},
+            code="account_exists",
+            fields={"code": _("This code is taken.")},
+        )
+    account = Account.objects.create(
+        company=company, code=code, name=name, type=kind, reconcilable=bool(reconcilable)
+    )
+    audit_record(actor=actor, action="account.create", obj=account)
+    publish("AccountCreated", company=company, account_id=account.pk, code=code)
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *,
+    actor: Any,
+    company: Company,
+    account: Account,
+    code: str | None = None,
+    name: str | None = None,
+    type: str | None = None,
+    reconcilable: bool | None = None,
+) -> Account:
+    """Rename or retype an account; code and type are fixed once it has posted lines."""
+    _own(company, account, "account_not_found")
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    before = snapshot(account)
+    changes: dict[str, Any] = {}
+    if code is not None:
+        new_code = _text(code, "code", max_length=20)
+        if not set(new_code) <= ACCOUNT_CODE_CHARS:
+            raise ValidationFailed(
+                _("An account code holds letters, digits, dots, dashes and underscores."),
+                code="invalid_account_code",
+                fields={"code": _("Letters, digits, '.', '-' and '_' only.")},
+            )
+        if new_code != account.code:
+            changes["code"] = new_code
+    if name is not None:
+        changes["name"] = _text(name, "name", max_length=200)
+    if type is not None and type != account.type:
+        changes["type"] = _account_type(type)
+    if reconcilable is not None:
+        changes["reconcilable"] = bool(reconcilable)
+    fixed = [f for f in ("code", "type") if f in changes]
+    if fixed and account_is_used(account):
+        raise Conflict(
+            _("The account %(code)s has posted lines: its code and type cannot change.")
+            % {"code": account.code},
+            code="account_used",
+            fields={f: _("Fixed once the account has posted lines.") for f in fixed},
+        )
+    if "code" in changes and (
+        Account.objects.filter(company=company, code=changes["code"])
+        .exclude(pk=account.pk)
+        .exists()
+    ):
+        raise Conflict(
+            _("The account %(code)s exists already.") % {"code": changes["code"]},
+            code="account_exists",
+            fields={"code": _("This code is taken.")},
+        )
+    changed = sorted(k for k, v in changes.items() if getattr(account, k) != v)
+    if not changed:
+        return account
+    for key in changed:
+        setattr(account, key, changes[key])
+    account.save(update_fields=changed)
+    audit_record(actor=actor, action="account.update", obj=account, before=before)
+    publish("AccountUpdated", company=company, account_id=account.pk, changed=changed)
+    return account
+
+
+def _account_flag(*, actor: Any, company: Company, account: Account, deprecated: bool) -> Account:
+    _own(company, account, "account_not_found")
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    if account.deprecated == deprecated:
+        return account
+    if deprecated:
+        journal = Journal.objects.filter(company=company, account=account, active=True).first()
+        if journal is not None:
+            raise Conflict(
+                _("The journal %(code)s moves this account; change or archive it first.")
+                % {"code": journal.code},
+                code="account_in_use",
+                fields={"deprecated": _("Used by the journal %(code)s.") % {"code": journal.code}},
+            )
+    account.deprecated = deprecated
+    account.save(update_fields=["deprecated"])
+    action = "account.deprecate" if deprecated else "account.restore"
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=account,
+        before={"deprecated": not deprecated},
+        after={"deprecated": deprecated},
+    )
+    publish(
+        "AccountDeprecated" if deprecated else "AccountRestored",
+        company=company,
+        account_id=account.pk,
+        code=account.code,
+    )
+    return account
+
+
+@transaction.atomic
+def account_deprecate(*, actor: Any, company: Company, account: Account) -> Account:
+    """Keep the account and its history but accept no new line on it."""
+    return _account_flag(actor=actor, company=company, account=account, deprecated=True)
+
+
+@transaction.atomic
+def account_restore(*, actor: Any, company: Company, account: Account) -> Account:
+    """Accept lines on a deprecated account again."""
+    return _account_flag(actor=actor, company=company, account=account, deprecated=False)
+
+
+@transaction.atomic
+def account_delete(*, actor: Any, company: Company, account: Account) -> None:
+    """Delete an account nothing refers to; a used one is deprecated instead (409)."""
+    _own(company, account, "account_not_found")
+    account = Account.objects.select_for_update().get(pk=account.pk)
+    used = (
+        Line.objects.filter(account=account).exists()
+        or Journal.objects.filter(account=account).exists()
+        or Tax.objects.filter(Q(account=account) | Q(counterpart_account=account)).exists()
+    )
+    if used:
+        raise Conflict(
+            _("The account %(code)s is used: deprecate it instead.") % {"code": account.code},
+            code="account_used",
+            fields={"code": _("Used by entries, journals or taxes.")},
+        )
+    audit_record(actor=actor, action="account.delete", obj=account, before=snapshot(account))
+    publish("AccountDeleted", company=company, account_id=account.pk, code=account.code)
+    account.delete()
+
+
+_JOURNAL_ACCOUNT_TYPE = {Journal.Kind.BANK: Account.Type.BANK, Journal.Kind.CASH: Account.Type.CASH}
+
+
+def _journal_account(company: Company, kind: str, value: Any) -> Account | None:
+    account = _company_account(company, value, "account")
+    needed = _JOURNAL_ACCOUNT_TYPE.get(Journal.Kind(kind))
+    if needed is None:
+        return account
+    if account is None:
+        raise ValidationFailed(
+            _("A bank or cash journal moves one account of that type."),
+            code="journal_account_required",
+            fields={"account": _("Choose an account of type %(type)s.") % {"type": needed.label}},
+        )
+    if account.type != needed:
+        raise ValidationFailed(
+            _("The account %(code)s is not of type %(type)s.")
+            % {"code": account.code, "type": needed.label},
+            code="journal_account_type",
+            fields={"account": _("Choose an account of type %(type)s.") % {"type": needed.label}},
+        )
+    return account
+
+
+@transaction.atomic
+def journal_create(
+    *,
+    actor: Any,
+    company: Company,
+    code: str,
+    name: str,
+    kind: str,
+    account: Account | int | str | None = None,
+    active: bool = True,
+) -> Journal:
+    """A new journal; bank and cash journals name the bank or cash account they move."""
+    code = _text(code, "code", max_length=10).upper()
+    if not set(code) <= JOURNAL_CODE_CHARS:
+        raise ValidationFailed(
+            _("A journal code is 1 to 10 capital letters or digits."),
+            code="invalid_journal_code",
+            fields={"code": _("Capital letters and digits only, e.g. BQ2.")},
+        )
+    name = _text(name, "name", max_length=100)
+    if kind not in Journal.Kind.values:
+        raise ValidationFailed(
+            _("Unknown journal kind."),
+            code="invalid_journal_kind",
+            fields={"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Journal.Kind)}},
+        )
+    if Journal.objects.filter(company=company, code=code).exists():
+        raise Conflict(
+            _("The journal %(code)s exists already.") % {"code": code},
+            code="journal_exists",
+            fields={"code": _("This code is taken.")},
+        )
+    journal = Journal.objects.create(
+        company=company,
+        code=code,
+        name=name,
+        kind=kind,
+        account=_journal_account(company, kind, account),
+        active=bool(active),
+    )
+    audit_record(actor=actor, action="journal.create", obj=journal)
+    publish("JournalCreated", company=company, journal_id=journal.pk, code=code)
+    return journal
+
+
+@transaction.atomic
+def journal_update(
+    *,
+    actor: Any,
+    company: Company,
+    journal: Journal,
+    name: str | None = None,
+    active: bool | None = None,
+    account: Account | int | str | None = _UNSET,
+) -> Journal:
+    """Rename, archive or re-point a journal. Its code and kind never change: they
+    are part of its entries' numbers."""
+    _own(company, journal, "journal_not_found")
+    # Locked like a posting does, and saved field by field: ``last_hash`` is not ours.
+    journal = Journal.objects.select_for_update().get(pk=journal.pk)
+    before = snapshot(journal)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = _text(name, "name", max_length=100)
+    if active is not None:
+        changes["active"] = bool(active)
+    if account is not _UNSET:
+        new = _journal_account(company, journal.kind, account)
+        changes["account_id"] = new.pk if new is not None else None
+    changed = sorted(k for k, v in changes.items() if getattr(journal, k) != v)
+    if not changed:
+        return journal
+    for key in changed:
+        setattr(journal, key, changes[key])
+    journal.save(update_fields=changed)
+    audit_record(actor=actor, action="journal.update", obj=journal, before=before)
+    publish("JournalUpdated", company=company, journal_id=journal.pk, changed=changed)
+    return journal
+
+
+TAX_FIELDS = (
+    "code",
+    "name",
+    "rate",
+    "scope",
+    "kind",
+    "price_included",
+    "account",
+    "counterpart_account",
+    "valid_from",
+    "valid_to",
+    "base_box",
+    "tax_box",
+    "deductible_box",
+    "active",
+)
+# What a posted line already says about its tax: fixed once the tax is used.
+TAX_FIXED = ("code", "rate", "scope", "kind", "price_included")
+
+
+def _clean_tax(
+    company: Company, data: dict[str, Any], *, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every field of a tax checked; accounts resolved to the company's.
+
+    An account the tax already had is kept even if deprecated since.
+    """
+    clean: dict[str, Any] = {}
+    code = _text(data.get("code"), "code", max_length=40)
+    if not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
+        raise ValidationFailed(
+            _("A tax code holds letters, digits, dashes and underscores."),
+            code="invalid_tax_code",
+            fields={"code": _("Letters, digits, '-' and '_' only, e.g. fr-vat-20.")},
+        )
+    clean["code"] = code
+    clean["name"] = _text(data.get("name"), "name", max_length=120)
+    try:
+        rate = Decimal(str(data.get("rate")))
+    except (InvalidOperation, ValueError):
+        rate = Decimal("NaN")
+    if (
+        not rate.is_finite()
+        or rate < 0
+        or rate > RATE_MAX
+        or rate != rate.quantize(Decimal("0.0001"))
+    ):
+        raise ValidationFailed(
+            _("A rate is a percentage from 0 to 100."),
+            code="invalid_rate",
+            fields={"rate": _("From 0 to 100, at most four decimals.")},
+        )
+    clean["rate"] = rate
+    if data.get("scope") not in Tax.Scope.values:
+        raise ValidationFailed(
+            _("A tax applies to sales or purchases."),
+            code="invalid_tax_scope",
+            fields={"scope": _("Choose sale or purchase.")},
+        )
+    clean["scope"] = data["scope"]
+    kind = data.get("kind") or Tax.Kind.STANDARD
+    if kind not in Tax.Kind.values:
+        raise ValidationFailed(
+            _("Unknown tax kind."),
+            code="invalid_tax_kind",
+            fields={"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Tax.Kind)}},
+        )
+    clean["kind"] = kind
+    clean["price_included"] = bool(data.get("price_included"))
+    for name in ("account", "counterpart_account"):
+        value = data.get(name)
+        kept = (current or {}).get(name)
+        if kept is not None and value in (kept, kept.pk, kept.code):
+            clean[name] = kept
+        else:
+            clean[name] = _company_account(company, value, name)
+    if rate and clean["account"] is None and kind in (Tax.Kind.STANDARD, Tax.Kind.REVERSE_CHARGE):
+        raise ValidationFailed(
+            _("A tax with a rate posts to a tax account."),
+            code="tax_account_required",
+            fields={"account": _("Choose the VAT account.")},
+        )
+    if rate and kind == Tax.Kind.REVERSE_CHARGE and clean["counterpart_account"] is None:
+        raise ValidationFailed(
+            _("A reverse charge posts the VAT due and the VAT deductible."),
+            code="tax_account_required",
+            fields={"counterpart_account": _("Choose the deductible VAT account.")},
+        )
+    valid_from, valid_to = data.get("valid_from"), data.get("valid_to")
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationFailed(
+            _("A tax stops being valid after it starts."),
+            code="tax_validity",
+            fields={"valid_to": _("On or after the start of validity.")},
+        )
+    clean["valid_from"], clean["valid_to"] = valid_from or None, valid_to or None
+    for box in ("base_box", "tax_box", "deductible_box"):
+        clean[box] = _text(data.get(box), box, max_length=10, required=False)
+    clean["active"] = bool(data.get("active", True))
+    return clean
+
+
+def tax_is_used(tax: Tax) -> bool:
+    """True once a posted line carries ``tax``: what it says about the tax is then fixed."""
+    return Line.objects.filter(tax=tax, posted=True).exists()
+
+
+@transaction.atomic
+def tax_create(
+    *,
+    actor: Any,
+    company: Company,
+    code: str,
+    name: str,
+    rate: Decimal | str,
+    scope: str,
+    kind: str = "standard",
+    price_included: bool = False,
+    account: Account | int | str | None = None,
+    counterpart_account: Account | int | str | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    base_box: str = "",
+    tax_box: str = "",
+    deductible_box: str = "",
+    active: bool = True,
+) -> Tax:
+    """A new tax rate with its accounts, validity dates and return boxes."""
+    data = _clean_tax(
+        company,
+        {
+            "code": code,
+            "name": name,
+            "rate": rate,
+            "scope": scope,
+            "kind": kind,
+            "price_included": price_included,
+            "account": account,
+            "counterpart_account": counterpart_account,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "base_box": base_box,
+            "tax_box": tax_box,
+            "deductible_box": deductible_box,
+            "active": active,
+        },
+    )
+    if Tax.objects.filter(company=company, code=data["code"]).exists():
+        raise Conflict(
+            _("The tax %(code)s exists already.") % {"code": data["code"]},
+            code="tax_exists",
+            fields={"code": _("This code is taken.")},
+        )
+    tax = Tax.objects.create(company=company, **data)
+    audit_record(actor=actor, action="tax.create", obj=tax)
+    publish("TaxCreated", company=company, tax_id=tax.pk, code=tax.code)
+    return tax
+
+
+@transaction.atomic
+def tax_update(*, actor: Any, company: Company, tax: Tax, **changes: Any) -> Tax:
+    """Change some fields of a tax. Code, rate, scope, kind and price inclusion are
+    fixed once posted lines use it: end its validity and create another instead."""
+    _own(company, tax, "tax_not_found")
+    unknown = set(changes) - set(TAX_FIELDS)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+            code="invalid_field",
+            fields={name: _("Unknown field.") for name in unknown},
+        )
+    tax = Tax.objects.select_for_update().get(pk=tax.pk)
+    before = snapshot(tax)
+    current = {name: getattr(tax, name) for name in TAX_FIELDS}
+    data = _clean_tax(company, {**current, **changes}, current=current)
+    changed = sorted(name for name in TAX_FIELDS if data[name] != current[name])
+    fixed = [name for name in TAX_FIXED if name in changed]
+    if fixed and tax_is_used(tax):
+        raise Conflict(
+            _("The tax %(code)s is on posted lines: end its validity and create another.")
+            % {"code": tax.code},
+            code="tax_used",
+            fields={name: _("Fixed once posted lines use the tax.") for name in fixed},
+        )
+    if "code" in changed and (
+        Tax.objects.filter(company=company, code=data["code"]).exclude(pk=tax.pk).exists()
+    ):
+        raise Conflict(
+            _("The tax %(code)s exists already.") % {"code": data["code"]},
+            code="tax_exists",
+            fields={"code": _("This code is taken.")},
+        )
+    if not changed:
+        return tax
+    for name in changed:
+        setattr(tax, name, data[name])
+    tax.save()
+    audit_record(actor=actor, action="tax.update", obj=tax, before=before)
+    publish("TaxUpdated", company=company, tax_id=tax.pk, changed=changed)
+    return tax
