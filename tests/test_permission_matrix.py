@@ -28,7 +28,7 @@ DUMMY_ID = "999999"
 
 def load_matrix() -> dict[str, dict[str, bool]]:
     matrix: dict[str, dict[str, bool]] = {}
-    for path in sorted(SRC.rglob("permissions*.csv")):
+    for path in sorted(SRC.rglob("permissions.csv")):
         with path.open(newline="") as handle:
             reader = csv.DictReader(handle)
             assert reader.fieldnames == ["route", *ROLE_CODES], f"{path}: header"

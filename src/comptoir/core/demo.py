@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +29,25 @@ from comptoir.core.identity.roles import ROLE_CODES, ROLES
 from comptoir.core.kernel.errors import Conflict, ValidationFailed
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - printed on purpose: demo only
+
+# What later offices add to the demo (the ledger's months of activity…), registered from
+# their ``AppConfig.ready()`` since the core never imports them. Each extension is called
+# with the demo company and a seeded ``random.Random`` every time ``load_demo`` runs, also
+# on a company loaded before: it adds what is missing and skips what is there.
+DemoExtension = Callable[[Company, random.Random | None], object]
+DEMO_EXTENSIONS: list[DemoExtension] = []
+
+
+def register_demo_extension(func: DemoExtension) -> DemoExtension:
+    """Add ``func`` to the demo (once, however often it is registered)."""
+    if func not in DEMO_EXTENSIONS:
+        DEMO_EXTENSIONS.append(func)
+    return func
+
+
+def _run_extensions(company: Company, cast: CountryCast) -> None:
+    for extension in DEMO_EXTENSIONS:
+        extension(company, random.Random(f"comptoir-demo-{cast.code}-{extension.__module__}"))
 
 
 @dataclass(frozen=True)
@@ -258,6 +278,7 @@ def load_demo(
     existing = Company.objects.filter(code=cast.company_code).first()
     if existing is not None:
         _demo_users(existing)
+        _run_extensions(existing, cast)
         return existing, demo_logins(), False
     rng = random.Random(f"comptoir-demo-{cast.code}")
     company = _demo_company(cast, rng)
@@ -265,6 +286,7 @@ def load_demo(
     _demo_parties(company, cast, rng)
     _demo_products(company, cast, rng)
     _demo_rates()
+    _run_extensions(company, cast)
     return company, demo_logins(), True
 
 

@@ -7,4 +7,7 @@ class LedgerConfig(AppConfig):
     verbose_name = "Ledger"
 
     def ready(self) -> None:
-        pass
+        from comptoir.back.ledger import demo  # noqa: F401 - registers the ledger demo
+        from comptoir.back.ledger.navigation import register_menu
+
+        register_menu()

@@ -22,8 +22,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.core.kernel.models import CompanyOwned
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
-
 
 class Chart(models.TextChoices):
     FR_PCG = "fr_pcg", _("French PCG")
@@ -350,10 +348,12 @@ class Line(models.Model):
         "parties.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     label = models.CharField(_("label"), max_length=200, blank=True)
-    debit = models.DecimalField(_("debit"), default=0, **AMOUNT)
-    credit = models.DecimalField(_("credit"), default=0, **AMOUNT)
+    debit = models.DecimalField(_("debit"), default=0, max_digits=18, decimal_places=2)
+    credit = models.DecimalField(_("credit"), default=0, max_digits=18, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
-    amount_currency = models.DecimalField(_("amount in currency"), null=True, blank=True, **AMOUNT)
+    amount_currency = models.DecimalField(
+        _("amount in currency"), null=True, blank=True, max_digits=18, decimal_places=2
+    )
     tax = models.ForeignKey(Tax, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tax_role = models.CharField(max_length=10, choices=TaxRole.choices, blank=True)
     # Lettering: lines reconciled together share a code (payments, in the next issue).
@@ -395,8 +395,8 @@ class Balance(models.Model):
     company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
-    debit = models.DecimalField(default=0, **AMOUNT)
-    credit = models.DecimalField(default=0, **AMOUNT)
+    debit = models.DecimalField(default=0, max_digits=18, decimal_places=2)
+    credit = models.DecimalField(default=0, max_digits=18, decimal_places=2)
 
     class Meta:
         constraints = [
@@ -427,10 +427,14 @@ class VatReturn(CompanyOwned):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
     # Box code → amount as a string ("1234.50"), computed from posted tax lines.
     boxes = models.JSONField(_("boxes"), default=dict)
-    net_due = models.DecimalField(_("VAT payable"), default=0, **AMOUNT)
-    credit_carried = models.DecimalField(_("VAT credit carried forward"), default=0, **AMOUNT)
+    net_due = models.DecimalField(_("VAT payable"), default=0, max_digits=18, decimal_places=2)
+    credit_carried = models.DecimalField(
+        _("VAT credit carried forward"), default=0, max_digits=18, decimal_places=2
+    )
     # The credit of the previous return used by this one.
-    credit_used = models.DecimalField(_("previous credit used"), default=0, **AMOUNT)
+    credit_used = models.DecimalField(
+        _("previous credit used"), default=0, max_digits=18, decimal_places=2
+    )
     settlement_entry = models.ForeignKey(
         Entry,
         null=True,

@@ -373,21 +373,21 @@ def _resolve_lines(
     codes = {ln.account for ln in lines if isinstance(ln.account, str)}
     ids = {ln.account for ln in lines if isinstance(ln.account, int)}
     by_key: dict[int | str, Account] = {}
-    for account in Account.objects.filter(company=company).filter(
+    for known_account in Account.objects.filter(company=company).filter(
         Q(pk__in=ids) | Q(code__in=codes)
     ):
-        by_key[account.pk] = account
-        by_key[account.code] = account
+        by_key[known_account.pk] = known_account
+        by_key[known_account.code] = known_account
     tax_keys = {ln.tax for ln in lines if ln.tax is not None}
     taxes: dict[int | str, Tax] = {}
     if tax_keys:
         tax_ids = [k for k in tax_keys if isinstance(k, int)]
         tax_codes = [k for k in tax_keys if isinstance(k, str)]
-        for tax in Tax.objects.filter(company=company).filter(
+        for known_tax in Tax.objects.filter(company=company).filter(
             Q(pk__in=tax_ids) | Q(code__in=tax_codes)
         ):
-            taxes[tax.pk] = tax
-            taxes[tax.code] = tax
+            taxes[known_tax.pk] = known_tax
+            taxes[known_tax.code] = known_tax
     party_ids = {ln.party for ln in lines if ln.party is not None}
     if party_ids:
         from comptoir.core.parties.models import Party
@@ -499,7 +499,14 @@ def _resolve_lines(
     return result
 
 
-def _journal(company: Company, journal: Journal | int | str) -> Journal:
+def _journal(company: Company, journal: Journal | int | str, *, lock: bool = False) -> Journal:
+    """The company's active journal; ``lock`` holds its row until the transaction ends."""
+    if lock:
+        key = journal.pk if isinstance(journal, Journal) else journal
+        lookup = {"pk": key} if isinstance(key, int) else {"code": key}
+        locked = Journal.objects.select_for_update().filter(company=company, **lookup).first()
+        if locked is not None and locked.active:
+            return locked
     if isinstance(journal, Journal):
         if journal.company_id != company.pk:
             raise ValidationFailed(
@@ -559,7 +566,8 @@ def entry_create(
     reversal_of: Entry | None = None,
 ) -> Entry:
     """A new entry, draft unless ``post``; its lines must balance either way."""
-    journal = _journal(company, journal)
+    # Posting locks the journal first: its number and its hash chain are taken under that lock.
+    journal = _journal(company, journal, lock=post)
     currency = (currency or company.currency).upper()
     period = period_for(company, date)
     if post:
@@ -585,7 +593,14 @@ def entry_create(
         line.date = date
     Line.objects.bulk_create(resolved)
     if post:
-        _post(actor=actor, company=company, entry=entry, lines=resolved, period=period)
+        _post(
+            actor=actor,
+            company=company,
+            entry=entry,
+            lines=resolved,
+            period=period,
+            journal=journal,
+        )
     else:
         audit_record(actor=actor, action="entry.create", obj=entry)
     return entry
@@ -679,8 +694,18 @@ def entry_post(*, actor: Any, company: Company, entry: Entry) -> Entry:
     return entry
 
 
-def _post(*, actor: Any, company: Company, entry: Entry, lines: list[Line], period: Period) -> None:
-    journal = Journal.objects.select_for_update().get(pk=entry.journal_id)
+def _post(
+    *,
+    actor: Any,
+    company: Company,
+    entry: Entry,
+    lines: list[Line],
+    period: Period,
+    journal: Journal | None = None,
+) -> None:
+    """Number, hash, mark posted and add to the balances. ``journal``: already locked."""
+    if journal is None:
+        journal = Journal.objects.select_for_update().get(pk=entry.journal_id)
     fiscal_year = period.fiscal_year
     number, sequence_no = take_number(
         company=company,

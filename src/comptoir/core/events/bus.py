@@ -50,7 +50,16 @@ def handler_name(func: Handler) -> str:
 
 
 def publish(name: str, *, company: Any = None, **payload: Any) -> OutboxEvent:
-    """Write the event in the current transaction; deliver it after commit."""
+    """Write the event in the current transaction; deliver it after commit.
+
+    An event no handler listens to is written as delivered already: it stays
+    in the feed, and no delivery task is queued for it (posting a ledger
+    entry, say, costs no second transaction).
+    """
+    if not _handlers.get(name):
+        return OutboxEvent.objects.create(
+            name=name, company=company, payload=payload, dispatched_at=timezone.now()
+        )
     event = OutboxEvent.objects.create(name=name, company=company, payload=payload)
     transaction.on_commit(lambda: _enqueue(event.pk))
     return event

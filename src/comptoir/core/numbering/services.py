@@ -75,12 +75,21 @@ def take_number(
         raise RuntimeError("next_number must be called inside the caller's transaction.atomic()")
     if pattern is not None:
         format_number(pattern, code=code, year=fiscal_year, seq=1)  # fail before writing
-    seq = _locked_sequence(company=company, code=code, fiscal_year=fiscal_year, pattern=pattern)
-    value = seq.next_value
-    number = format_number(seq.pattern, code=code, year=fiscal_year, seq=value)
-    # The row is locked: writing the value read is as safe as F() and keeps the object true.
-    Sequence.objects.filter(pk=seq.pk).update(next_value=value + 1)
-    return number, value
+    # One statement takes the row lock, moves the counter and reads it back.
+    table = Sequence._meta.db_table
+    bump = (
+        f"UPDATE {table} SET next_value = next_value + 1 "  # noqa: S608 - the model's own table
+        "WHERE company_id = %s AND code = %s AND fiscal_year = %s RETURNING next_value, pattern"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [company.pk, code, fiscal_year])
+        row = cursor.fetchone()
+        if row is None:  # the first number of this sequence: create it, then take it
+            _locked_sequence(company=company, code=code, fiscal_year=fiscal_year, pattern=pattern)
+            cursor.execute(bump, [company.pk, code, fiscal_year])
+            row = cursor.fetchone()
+    value, seq_pattern = int(row[0]) - 1, row[1]
+    return format_number(seq_pattern, code=code, year=fiscal_year, seq=value), value
 
 
 @transaction.atomic

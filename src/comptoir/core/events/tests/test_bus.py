@@ -150,6 +150,7 @@ CHILD = textwrap.dedent(
     from django.db import transaction
     from comptoir.core.events import bus
 
+    bus.subscribe("TestKilled")(lambda event: None)  # someone listens: delivery is queued
     with transaction.atomic():
         # Registered first, so it runs first after the commit: the process
         # dies once the event is committed and before its delivery starts.
@@ -217,3 +218,9 @@ def test_schedules_sync_and_run_due(monkeypatch):
     assert len(started) == len(first)
     Schedule.objects.filter(name="outbox-retry").update(next_run_at=timezone.now(), enabled=False)
     assert tasks.run_due_schedules() == []
+
+
+def test_an_event_nobody_listens_to_is_delivered_at_once():
+    event = bus.publish("NobodyListens", company=None, n=1)
+    assert event.dispatched_at is not None
+    assert bus.deliver_pending() == 0
