@@ -304,6 +304,7 @@ def check_date_open(
     actor: Any,
     field: str = "date",
     period: Period | None = None,
+    locks: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> Period:
     """The open period of ``date``, or 409 ``period_locked``."""
     period = period if period is not None else period_for(company, date, field=field)
@@ -313,27 +314,22 @@ def check_date_open(
             code="period_locked",
             fields={field: _("The period %(period)s is closed.") % {"period": period.name}},
         )
-    settings = settings_for(company)
-    if settings.hard_lock_date and date <= settings.hard_lock_date:
+    if locks is None:
+        settings = settings_for(company)
+        locks = (settings.hard_lock_date, settings.soft_lock_date)
+    hard_lock_date, soft_lock_date = locks
+    if hard_lock_date and date <= hard_lock_date:
         raise Conflict(
-            _("The books are locked up to %(date)s.") % {"date": settings.hard_lock_date},
+            _("The books are locked up to %(date)s.") % {"date": hard_lock_date},
             code="period_locked",
-            fields={
-                field: _("On or before the lock date %(date)s.") % {"date": settings.hard_lock_date}
-            },
+            fields={field: _("On or before the lock date %(date)s.") % {"date": hard_lock_date}},
         )
-    if (
-        settings.soft_lock_date
-        and date <= settings.soft_lock_date
-        and not _actor_may_pass_soft_lock(actor)
-    ):
+    if soft_lock_date and date <= soft_lock_date and not _actor_may_pass_soft_lock(actor):
         raise Conflict(
             _("The books are locked up to %(date)s except for closing accountants.")
-            % {"date": settings.soft_lock_date},
+            % {"date": soft_lock_date},
             code="period_locked",
-            fields={
-                field: _("On or before the lock date %(date)s.") % {"date": settings.soft_lock_date}
-            },
+            fields={field: _("On or before the lock date %(date)s.") % {"date": soft_lock_date}},
         )
     return period
 
@@ -546,7 +542,122 @@ def _database_refusal(exc: DatabaseError) -> Exception:
     return kind(messages[code], code=code, fields={})
 
 
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _posting_context(
+    company: Company, journal: Journal | int | str, date: dt.date
+) -> tuple[Journal, Period, tuple[dt.date | None, dt.date | None]] | None:
+    """The journal (locked), the period of ``date`` with its fiscal year, and the lock dates.
+
+    One statement where posting would otherwise take four; ``None`` when any
+    of them is missing, and the caller takes the slow path for its errors.
+    """
+    key = journal.pk if isinstance(journal, Journal) else journal
+    column = "id" if isinstance(key, int) else "code"
+    lock = " FOR UPDATE OF j" if connection.features.has_select_for_update_of else ""
+    sql = (
+        "SELECT j.id, j.code, j.name, j.kind, j.account_id, j.active, j.last_hash, "  # noqa: S608
+        'p.id, p.name, p.start, p."end", p.state, f.id, f.name, f.start, f."end", f.state, '
+        "s.hard_lock_date, s.soft_lock_date "
+        "FROM ledger_journal j "
+        "JOIN ledger_period p ON p.company_id = j.company_id "
+        "JOIN ledger_fiscalyear f ON f.id = p.fiscal_year_id "
+        "JOIN ledger_ledgersettings s ON s.company_id = j.company_id "
+        f'WHERE j.company_id = %s AND j.{column} = %s AND p.start <= %s AND p."end" >= %s'
+        f"{lock}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [company.pk, key, date, date])
+        row = cursor.fetchone()
+    if row is None or not row[5]:
+        return None
+    fiscal_year = FiscalYear(
+        id=row[12],
+        company=company,
+        name=row[13],
+        start=_as_date(row[14]),
+        end=_as_date(row[15]),
+        state=row[16],
+    )
+    fiscal_year._state.adding = False
+    period = Period(
+        id=row[7],
+        company=company,
+        fiscal_year=fiscal_year,
+        name=row[8],
+        start=_as_date(row[9]),
+        end=_as_date(row[10]),
+        state=row[11],
+    )
+    period._state.adding = False
+    found = Journal(
+        id=row[0],
+        company=company,
+        code=row[1],
+        name=row[2],
+        kind=row[3],
+        account_id=row[4],
+        active=bool(row[5]),
+        last_hash=row[6],
+    )
+    found._state.adding = False
+    return found, period, (_as_date(row[17]), _as_date(row[18]))
+
+
 # --------------------------------------------------------------------------- entries
+
+
+_LINE_COLUMNS = (
+    "entry_id",
+    "company_id",
+    "journal_id",
+    "date",
+    "posted",
+    "account_id",
+    "party_id",
+    "label",
+    "debit",
+    "credit",
+    "currency",
+    "amount_currency",
+    "tax_id",
+    "tax_role",
+    "reconcile_ref",
+)
+
+
+def _insert_lines(lines: Sequence[Line]) -> None:
+    """Write new draft lines in one statement (the ORM's bulk insert, without its overhead)."""
+    row = "(" + ", ".join(["%s"] * len(_LINE_COLUMNS)) + ")"
+    sql = (
+        f"INSERT INTO ledger_line ({', '.join(_LINE_COLUMNS)}) "  # noqa: S608 - constants
+        f"VALUES {', '.join([row] * len(lines))}"
+    )
+    params: list[Any] = []
+    for ln in lines:
+        params += [
+            ln.entry_id,
+            ln.company_id,
+            ln.journal_id,
+            ln.date,
+            False,
+            ln.account_id,
+            ln.party_id,
+            ln.label,
+            ln.debit,
+            ln.credit,
+            ln.currency,
+            ln.amount_currency,
+            ln.tax_id,
+            ln.tax_role,
+            ln.reconcile_ref,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @transaction.atomic
@@ -567,11 +678,16 @@ def entry_create(
 ) -> Entry:
     """A new entry, draft unless ``post``; its lines must balance either way."""
     # Posting locks the journal first: its number and its hash chain are taken under that lock.
-    journal = _journal(company, journal, lock=post)
+    context = _posting_context(company, journal, date) if post else None
+    if context is not None:
+        journal, period, locks = context
+        check_date_open(company=company, date=date, actor=actor, period=period, locks=locks)
+    else:
+        journal = _journal(company, journal, lock=post)
+        period = period_for(company, date)
+        if post:
+            check_date_open(company=company, date=date, actor=actor, period=period)
     currency = (currency or company.currency).upper()
-    period = period_for(company, date)
-    if post:
-        check_date_open(company=company, date=date, actor=actor, period=period)
     resolved = _resolve_lines(company=company, lines=lines, date=date, currency=currency)
     entry = Entry.objects.create(
         company=company,
@@ -591,7 +707,7 @@ def entry_create(
         line.entry = entry
         line.journal = journal
         line.date = date
-    Line.objects.bulk_create(resolved)
+    _insert_lines(resolved)
     if post:
         _post(
             actor=actor,
@@ -745,24 +861,35 @@ def _post(
     entry.fiscal_year = fiscal_year
     # No savepoint here: every caller is atomic, and a refusal aborts its whole command.
     try:
-        Entry.objects.filter(pk=entry.pk).update(
-            state=entry.state,
-            number=number,
-            sequence_no=sequence_no,
-            previous_hash=previous,
-            hash=digest,
-            posted_at=now,
-            posted_by=entry.posted_by,
-            period=period,
-            fiscal_year=fiscal_year,
-        )
-        Line.objects.filter(entry_id=entry.pk).update(posted=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE ledger_entry SET state = %s, number = %s, sequence_no = %s, "
+                "previous_hash = %s, hash = %s, posted_at = %s, posted_by_id = %s, "
+                "period_id = %s, fiscal_year_id = %s WHERE id = %s",
+                [
+                    entry.state,
+                    number,
+                    sequence_no,
+                    previous,
+                    digest,
+                    connection.ops.adapt_datetimefield_value(now),
+                    entry.posted_by_id,
+                    period.pk,
+                    fiscal_year.pk,
+                    entry.pk,
+                ],
+            )
+            # The database marks the lines posted with the entry (ledger_entry_posted_lines).
     except DatabaseError as exc:
         raise _database_refusal(exc) from exc
     for ln in lines:
         ln.posted = True
     balances_add(company=company, period=period, lines=lines)
-    Journal.objects.filter(pk=journal.pk).update(last_hash=digest)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_journal SET last_hash = %s WHERE id = %s", [digest, journal.pk]
+        )
+    journal.last_hash = digest
     audit_record(
         actor=actor,
         action="entry.post",

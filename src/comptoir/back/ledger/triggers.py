@@ -2,7 +2,8 @@
 """The ledger's invariants, written into the database as triggers.
 
 Python checks every rule first and answers with a clear error; these
-triggers are the second wall, for a bug or a hand-typed SQL statement.
+triggers are the second wall (and one does a chore: when an entry turns
+posted, its lines are marked posted in the same statement), for a bug or a hand-typed SQL statement.
 Each message starts with the error code the services use
 (``entry_posted``, ``entry_unbalanced``, ``entry_number_gap``,
 ``period_locked``), so ``services`` can name the rule a refusal broke.
@@ -107,6 +108,9 @@ def sqlite_statements() -> list[str]:
             BEGIN SELECT RAISE(ABORT, '{message}'); END"""
         )
     stmts += [
+        """CREATE TRIGGER ledger_entry_posted_lines AFTER UPDATE ON ledger_entry
+        WHEN OLD.state = 'draft' AND NEW.state = 'posted'
+        BEGIN UPDATE ledger_line SET posted = 1 WHERE entry_id = NEW.id; END""",
         """CREATE TRIGGER ledger_line_insert_posted BEFORE INSERT ON ledger_line
         WHEN NEW.posted OR EXISTS (SELECT 1 FROM ledger_entry e
                                    WHERE e.id = NEW.entry_id AND e.state = 'posted')
@@ -128,6 +132,7 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS ledger_entry_update_posted",
     "DROP TRIGGER IF EXISTS ledger_entry_delete_posted",
     *(f"DROP TRIGGER IF EXISTS ledger_entry_post_{name}" for name in POSTED_CHECKS_SQLITE),
+    "DROP TRIGGER IF EXISTS ledger_entry_posted_lines",
     "DROP TRIGGER IF EXISTS ledger_line_insert_posted",
     "DROP TRIGGER IF EXISTS ledger_line_update_posted",
     "DROP TRIGGER IF EXISTS ledger_line_delete_posted",
@@ -193,6 +198,14 @@ def postgresql_statements() -> list[str]:
         END $$ LANGUAGE plpgsql""",
         """CREATE TRIGGER ledger_entry_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_entry
         FOR EACH ROW EXECUTE FUNCTION ledger_entry_guard()""",
+        """CREATE OR REPLACE FUNCTION ledger_entry_posted_lines() RETURNS trigger AS $$
+        BEGIN
+            UPDATE ledger_line SET posted = TRUE WHERE entry_id = NEW.id;
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER ledger_entry_posted_lines AFTER UPDATE ON ledger_entry
+        FOR EACH ROW WHEN (OLD.state = 'draft' AND NEW.state = 'posted')
+        EXECUTE FUNCTION ledger_entry_posted_lines()""",
         f"""CREATE OR REPLACE FUNCTION ledger_line_guard() RETURNS trigger AS $$
         BEGIN
             IF TG_OP = 'INSERT' THEN
@@ -228,6 +241,8 @@ def postgresql_statements() -> list[str]:
 
 POSTGRESQL_DROP = [
     "DROP TRIGGER IF EXISTS ledger_entry_guard ON ledger_entry",
+    "DROP TRIGGER IF EXISTS ledger_entry_posted_lines ON ledger_entry",
+    "DROP FUNCTION IF EXISTS ledger_entry_posted_lines()",
     "DROP TRIGGER IF EXISTS ledger_line_guard ON ledger_line",
     "DROP FUNCTION IF EXISTS ledger_entry_guard()",
     "DROP FUNCTION IF EXISTS ledger_line_guard()",
