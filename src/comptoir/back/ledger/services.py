@@ -548,6 +548,11 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _day(value: Any) -> dt.date:
+    """A date column that is never null, as a date (SQLite may hand back text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def _posting_context(
     company: Company, journal: Journal | int | str, date: dt.date
 ) -> tuple[Journal, Period, tuple[dt.date | None, dt.date | None]] | None:
@@ -579,8 +584,8 @@ def _posting_context(
         id=row[12],
         company=company,
         name=row[13],
-        start=_as_date(row[14]),
-        end=_as_date(row[15]),
+        start=_day(row[14]),
+        end=_day(row[15]),
         state=row[16],
     )
     fiscal_year._state.adding = False
@@ -589,8 +594,8 @@ def _posting_context(
         company=company,
         fiscal_year=fiscal_year,
         name=row[8],
-        start=_as_date(row[9]),
-        end=_as_date(row[10]),
+        start=_day(row[9]),
+        end=_day(row[10]),
         state=row[11],
     )
     period._state.adding = False
