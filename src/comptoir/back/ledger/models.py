@@ -135,6 +135,8 @@ class Journal(CompanyOwned):
 
 
 class FiscalYear(CompanyOwned):
+    """A company's accounting year: its months are the periods; closed once the result is out."""
+
     class State(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
