@@ -10,43 +10,19 @@ Playwright, against the live test server.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from comptoir.core.companies.models import Company
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "grand-livre-2026"
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
-        tab = context.new_page()
-        tab.set_default_timeout(15_000)
-        yield tab
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
@@ -77,7 +53,6 @@ def test_an_accountant_balances_a_payroll_entry_as_she_types(
 ) -> None:
     from comptoir.back.ledger.models import Entry
 
-    expect = playwright_api.expect
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "claire")
     page.fill("input[name=password]", PASSWORD)
