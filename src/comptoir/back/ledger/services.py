@@ -616,6 +616,64 @@ def _posting_context(
 # --------------------------------------------------------------------------- entries
 
 
+_ENTRY_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "company_id",
+    "journal_id",
+    "date",
+    "period_id",
+    "fiscal_year_id",
+    "state",
+    "number",
+    "ref",
+    "label",
+    "currency",
+    "source",
+    "source_id",
+    "reversal_of_id",
+    "created_by_id",
+    "previous_hash",
+    "hash",
+)
+
+
+def _insert_entry(entry: Entry) -> None:
+    """Write a new draft entry in one plain statement and give it its id."""
+    now = timezone.now()
+    entry.created_at = entry.updated_at = now
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    sql = (
+        f"INSERT INTO ledger_entry ({', '.join(_ENTRY_COLUMNS)}) "  # noqa: S608 - constants
+        f"VALUES ({', '.join(['%s'] * len(_ENTRY_COLUMNS))}) RETURNING id"
+    )
+    params = [
+        stamp,
+        stamp,
+        entry.company_id,
+        entry.journal_id,
+        entry.date,
+        entry.period_id,
+        entry.fiscal_year_id,
+        entry.state,
+        entry.number,
+        entry.ref,
+        entry.label,
+        entry.currency,
+        entry.source,
+        entry.source_id,
+        entry.reversal_of_id,
+        entry.created_by_id,
+        entry.previous_hash,
+        entry.hash,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
 _LINE_COLUMNS = (
     "entry_id",
     "company_id",
@@ -694,7 +752,7 @@ def entry_create(
             check_date_open(company=company, date=date, actor=actor, period=period)
     currency = (currency or company.currency).upper()
     resolved = _resolve_lines(company=company, lines=lines, date=date, currency=currency)
-    entry = Entry.objects.create(
+    entry = Entry(
         company=company,
         journal=journal,
         date=date,
@@ -708,6 +766,7 @@ def entry_create(
         reversal_of=reversal_of,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+    _insert_entry(entry)
     for line in resolved:
         line.entry = entry
         line.journal = journal
