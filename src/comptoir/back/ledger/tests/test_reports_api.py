@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+import pypdf
 import pytest
 from django.test import Client
 
@@ -234,7 +235,6 @@ def test_the_xlsx_balance_sheet_holds_numbers(fr: Books, client: Client) -> None
 def test_the_pdf_names_the_company(fr: Books, client: Client) -> None:
     answer = client.get(f"{BASE}/trial-balance", {"format": "pdf"})
     assert answer.content.startswith(b"%PDF")
-    pypdf = pytest.importorskip("pypdf")
     text = "".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(answer.content)).pages
     )

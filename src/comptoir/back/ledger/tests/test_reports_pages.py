@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import pypdf
 import pytest
 from django.db import connection
 from django.test import Client
@@ -198,7 +199,6 @@ def test_each_report_downloads(fr: Books, browser: Client, name: str, fmt: str) 
 def test_the_pdf_balance_sheet_names_the_company_and_its_lines(fr: Books, browser: Client) -> None:
     answer = browser.get(url("balance_sheet"), {"format": "pdf"})
     assert answer.content.startswith(b"%PDF")
-    pypdf = pytest.importorskip("pypdf")
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(answer.content)).pages)
     assert "Atelier Dupont SAS" in text
     assert "Disponibilités" in text
