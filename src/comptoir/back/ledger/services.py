@@ -107,10 +107,6 @@ def tax_rows(country: str) -> tuple[dict[str, str], ...]:
     return tuple(_read_csv(path)) if path.exists() else ()
 
 
-def _date(value: str) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 # --------------------------------------------------------------------------- set-up
 
 
@@ -177,8 +173,8 @@ def ledger_setup(
                     counterpart_account=accounts.get(row["counterpart_account"])
                     if row.get("counterpart_account")
                     else None,
-                    valid_from=_date(row.get("valid_from", "")),
-                    valid_to=_date(row.get("valid_to", "")),
+                    valid_from=_as_date(row.get("valid_from")),
+                    valid_to=_as_date(row.get("valid_to")),
                     base_box=row.get("base_box", ""),
                     tax_box=row.get("tax_box", ""),
                     deductible_box=row.get("deductible_box", ""),
@@ -543,9 +539,10 @@ def _database_refusal(exc: DatabaseError) -> Exception:
 
 
 def _as_date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    """A date from the database or a data file: ``None`` (or empty), a date, or ISO text."""
+    if not value:
+        return None
+    return _day(value)
 
 
 def _day(value: Any) -> dt.date:
@@ -852,7 +849,7 @@ def entry_delete(*, actor: Any, company: Company, entry: Entry) -> None:
 def entry_post(*, actor: Any, company: Company, entry: Entry) -> Entry:
     """Post a draft: check it, number it, chain its hash, add it to the balances."""
     entry = _locked_draft(company, entry)
-    check_date_open(company=company, date=entry.date, actor=actor)
+    period = check_date_open(company=company, date=entry.date, actor=actor)
     lines = list(entry.lines.select_related("account", "tax"))
     drafts = [
         LineDraft(
@@ -869,7 +866,6 @@ def entry_post(*, actor: Any, company: Company, entry: Entry) -> Entry:
         for ln in lines
     ]
     _resolve_lines(company=company, lines=drafts, date=entry.date, currency=entry.currency)
-    period = period_for(company, entry.date)
     _post(actor=actor, company=company, entry=entry, lines=lines, period=period)
     return entry
 

@@ -179,6 +179,24 @@ class Access(HttpBearer):
         raise NotImplementedError  # __call__ does the work
 
 
+def api_company(request: HttpRequest) -> Company:
+    """The company an API call works for (set by ``access``); 403 ``no_company`` if none."""
+    company = getattr(request, "company", None)
+    if company is None:
+        raise Forbidden(_("You have access to no company."), code="no_company")
+    return company
+
+
+def page_company(request: HttpRequest) -> Company:
+    """The company a page works for (the user's current one); 403 if the user has none."""
+    from django.core.exceptions import PermissionDenied
+
+    company = getattr(request, "company", None)
+    if company is None:
+        raise PermissionDenied(_("You have access to no company."))
+    return company
+
+
 def access(permission: str | None = None) -> Access:
     """The ``auth=`` of an API operation that needs ``permission``."""
     return Access(permission)

@@ -7,12 +7,10 @@ scope ``parties:read``); writing needs ``parties.change`` (``parties:write``).
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS, idempotent
-from comptoir.core.kernel.errors import Forbidden
 from comptoir.core.kernel.pagination import keyset_page
 from comptoir.core.parties import selectors, services
 from comptoir.core.parties.schemas import (
@@ -42,13 +40,6 @@ PARTY_ORDERINGS = ("name", "created_at", "pk")
 PartyOrdering = Literal["name", "-name", "created_at", "-created_at", "pk", "-pk"]
 
 
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
-
-
 def _page(
     queryset: Any, *, ordering: str, allowed: tuple[str, ...], cursor: str | None, limit: int
 ) -> dict[str, Any]:
@@ -69,7 +60,7 @@ def _page(
 )
 def tag_list(request: HttpRequest, cursor: str | None = None, limit: int = 100) -> dict[str, Any]:
     """The company's tags, by name."""
-    qs = selectors.tag_list(company=_company(request))
+    qs = selectors.tag_list(company=api_company(request))
     return _page(qs, ordering="name", allowed=("name",), cursor=cursor, limit=limit)
 
 
@@ -83,7 +74,7 @@ def tag_list(request: HttpRequest, cursor: str | None = None, limit: int = 100) 
 @idempotent
 def tag_create(request: HttpRequest, payload: TagIn) -> Status[TagOut]:
     """A new tag; 409 ``tag_exists`` when the company has it already."""
-    tag = services.tag_create(actor=request.user, company=_company(request), name=payload.name)
+    tag = services.tag_create(actor=request.user, company=api_company(request), name=payload.name)
     return Status(201, TagOut.from_orm(tag))
 
 
@@ -98,7 +89,7 @@ def tag_create(request: HttpRequest, payload: TagIn) -> Status[TagOut]:
     summary="Change an address",
 )
 def address_update(request: HttpRequest, address_id: int, payload: AddressPatch) -> Any:
-    company = _company(request)
+    company = api_company(request)
     address = selectors.address_get(company=company, address_id=address_id)
     return services.address_update(
         actor=request.user, company=company, address=address, **payload.dict(exclude_unset=True)
@@ -113,7 +104,7 @@ def address_update(request: HttpRequest, address_id: int, payload: AddressPatch)
     summary="Delete an address",
 )
 def address_delete(request: HttpRequest, address_id: int) -> Status[None]:
-    company = _company(request)
+    company = api_company(request)
     address = selectors.address_get(company=company, address_id=address_id)
     services.address_remove(actor=request.user, company=company, address=address)
     return Status(204, None)
@@ -130,7 +121,7 @@ def address_delete(request: HttpRequest, address_id: int) -> Status[None]:
     summary="Delete a bank account",
 )
 def bank_account_delete(request: HttpRequest, account_id: int) -> Status[None]:
-    company = _company(request)
+    company = api_company(request)
     account = selectors.bank_account_get(company=company, account_id=account_id)
     services.bank_account_remove(actor=request.user, company=company, account=account)
     return Status(204, None)
@@ -154,7 +145,7 @@ def party_list(
     limit: int = 50,
 ) -> dict[str, Any]:
     """Customers, suppliers and contacts, filtered, one keyset page at a time."""
-    qs = selectors.party_list(company=_company(request), filters=filters)
+    qs = selectors.party_list(company=api_company(request), filters=filters)
     return _page(qs, ordering=ordering, allowed=PARTY_ORDERINGS, cursor=cursor, limit=limit)
 
 
@@ -169,7 +160,9 @@ def party_list(
 def party_create(request: HttpRequest, payload: PartyIn) -> Status[PartyOut]:
     """A new organisation or person. 409 ``party_duplicate`` (with ``fields.duplicate_of``)
     when another party has the VAT number or the name, unless ``allow_duplicate``."""
-    party = services.party_create(actor=request.user, company=_company(request), **payload.dict())
+    party = services.party_create(
+        actor=request.user, company=api_company(request), **payload.dict()
+    )
     return Status(201, PartyOut.from_orm(party))
 
 
@@ -181,7 +174,7 @@ def party_create(request: HttpRequest, payload: PartyIn) -> Status[PartyOut]:
     summary="Read a party",
 )
 def party_read(request: HttpRequest, party_id: int) -> Any:
-    return selectors.party_get(company=_company(request), party_id=party_id)
+    return selectors.party_get(company=api_company(request), party_id=party_id)
 
 
 @router.patch(
@@ -192,7 +185,7 @@ def party_read(request: HttpRequest, party_id: int) -> Any:
     summary="Change a party",
 )
 def party_update(request: HttpRequest, party_id: int, payload: PartyPatch) -> Any:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     changes = payload.dict(exclude_unset=True)
     allow_duplicate = bool(changes.pop("allow_duplicate", False))
@@ -214,7 +207,7 @@ def party_update(request: HttpRequest, party_id: int, payload: PartyPatch) -> An
     summary="Archive a party",
 )
 def party_archive(request: HttpRequest, party_id: int) -> Any:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     services.party_archive(actor=request.user, company=company, party=party)
     return selectors.party_get(company=company, party_id=party_id)
@@ -232,7 +225,7 @@ def party_duplicates(
 ) -> dict[str, Any]:
     """Other parties with the same VAT number or the same name (case, accents and
     legal form ignored)."""
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     qs = selectors.party_duplicates(company=company, party=party)
     return _page(qs, ordering="pk", allowed=("pk",), cursor=cursor, limit=limit)
@@ -251,7 +244,7 @@ def party_duplicates(
 def contact_list(
     request: HttpRequest, party_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     qs = selectors.contact_list(company=company, party=party)
     return _page(qs, ordering="name", allowed=("name",), cursor=cursor, limit=limit)
@@ -266,7 +259,7 @@ def contact_list(
 )
 @idempotent
 def contact_create(request: HttpRequest, party_id: int, payload: ContactIn) -> Status[PartyOut]:
-    company = _company(request)
+    company = api_company(request)
     organisation = selectors.party_get(company=company, party_id=party_id)
     contact = services.contact_add(
         actor=request.user, company=company, organisation=organisation, **payload.dict()
@@ -287,7 +280,7 @@ def contact_create(request: HttpRequest, party_id: int, payload: ContactIn) -> S
 def address_list(
     request: HttpRequest, party_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     qs = selectors.address_list(company=company, party=party)
     return _page(qs, ordering="pk", allowed=("pk",), cursor=cursor, limit=limit)
@@ -302,7 +295,7 @@ def address_list(
 )
 @idempotent
 def address_create(request: HttpRequest, party_id: int, payload: AddressIn) -> Status[AddressOut]:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     address = services.address_add(
         actor=request.user, company=company, party=party, **payload.dict()
@@ -323,7 +316,7 @@ def address_create(request: HttpRequest, party_id: int, payload: AddressIn) -> S
 def bank_account_list(
     request: HttpRequest, party_id: int, cursor: str | None = None, limit: int = 50
 ) -> dict[str, Any]:
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     qs = selectors.bank_account_list(company=company, party=party)
     return _page(qs, ordering="pk", allowed=("pk",), cursor=cursor, limit=limit)
@@ -342,7 +335,7 @@ def bank_account_create(
 ) -> Status[BankAccountOut]:
     """IBAN and BIC are checked (422 naming ``iban`` or ``bic``); an empty BIC and
     bank name are looked up from the IBAN."""
-    company = _company(request)
+    company = api_company(request)
     party = selectors.party_get(company=company, party_id=party_id)
     account = services.bank_account_add(
         actor=request.user, company=company, party=party, **payload.dict()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError, NotFound
 from comptoir.core.parties import selectors, services
 from comptoir.core.parties.forms import AddressForm, BankAccountForm, ContactForm, PartyForm
@@ -27,16 +26,9 @@ CHANGE = "parties.change"
 MAX_ORGANISATION_CHOICES = 500
 
 
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
-
-
 def _get_party(request: HttpRequest, pk: int) -> Party:
     try:
-        return selectors.party_get(company=_company(request), party_id=pk)
+        return selectors.party_get(company=page_company(request), party_id=pk)
     except NotFound:
         raise Http404(_("No such party.")) from None
 
@@ -95,7 +87,7 @@ def party_list_spec(title: Any) -> ListSpec:
 
 @page_access(VIEW)
 def party_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     queryset = selectors.party_list(company=company).prefetch_related(None)
     return list_page(request, party_list_spec(_list_title(request)), queryset)
 
@@ -103,7 +95,7 @@ def party_list(request: HttpRequest) -> HttpResponse:
 @page_access(VIEW)
 def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
     party = _get_party(request, pk)
-    company = _company(request)
+    company = page_company(request)
     can_change = request.user.has_perm(CHANGE)
     names = [
         "kind",
@@ -173,7 +165,7 @@ def _apply_error(form: Any, exc: DomainError) -> None:
 
 @page_access(CHANGE)
 def party_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     initial: dict[str, Any] = {"country": company.country}
     if request.GET.get("kind") in Party.Kind.values:
         initial["kind"] = request.GET["kind"]
@@ -203,7 +195,7 @@ def party_create(request: HttpRequest) -> HttpResponse:
 @page_access(CHANGE)
 def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
     party = _get_party(request, pk)
-    company = _company(request)
+    company = page_company(request)
     initial = {
         "kind": party.kind,
         "name": party.name,
@@ -245,7 +237,7 @@ def party_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def party_archive(request: HttpRequest, pk: int) -> HttpResponse:
     party = _get_party(request, pk)
-    services.party_archive(actor=request.user, company=_company(request), party=party)
+    services.party_archive(actor=request.user, company=page_company(request), party=party)
     messages.success(request, _("%(name)s was archived.") % {"name": party.name})
     return redirect(party.get_absolute_url())
 
@@ -253,7 +245,7 @@ def party_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @page_access(CHANGE)
 def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _get_party(request, pk)
-    company = _company(request)
+    company = page_company(request)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,7 +271,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @page_access(CHANGE)
 def address_create(request: HttpRequest, pk: int) -> HttpResponse:
     party = _get_party(request, pk)
-    company = _company(request)
+    company = page_company(request)
     form = AddressForm(request.POST or None, initial={"country": party.country or company.country})
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,7 +293,7 @@ def address_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_address(request: HttpRequest, pk: int) -> Address:
     try:
-        return selectors.address_get(company=_company(request), address_id=pk)
+        return selectors.address_get(company=page_company(request), address_id=pk)
     except NotFound:
         raise Http404(_("No such address.")) from None
 
@@ -309,7 +301,7 @@ def _get_address(request: HttpRequest, pk: int) -> Address:
 @page_access(CHANGE)
 def address_edit(request: HttpRequest, pk: int) -> HttpResponse:
     address = _get_address(request, pk)
-    company = _company(request)
+    company = page_company(request)
     initial = {
         name: getattr(address, name)
         for name in (
@@ -347,7 +339,7 @@ def address_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
     address = _get_address(request, pk)
     party = address.party
-    services.address_remove(actor=request.user, company=_company(request), address=address)
+    services.address_remove(actor=request.user, company=page_company(request), address=address)
     messages.success(request, _("Address removed."))
     return redirect(party.get_absolute_url())
 
@@ -355,7 +347,7 @@ def address_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @page_access(CHANGE)
 def bank_account_create(request: HttpRequest, pk: int) -> HttpResponse:
     party = _get_party(request, pk)
-    company = _company(request)
+    company = page_company(request)
     form = BankAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -379,10 +371,10 @@ def bank_account_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def bank_account_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        account = selectors.bank_account_get(company=_company(request), account_id=pk)
+        account = selectors.bank_account_get(company=page_company(request), account_id=pk)
     except NotFound:
         raise Http404(_("No such bank account.")) from None
     party = account.party
-    services.bank_account_remove(actor=request.user, company=_company(request), account=account)
+    services.bank_account_remove(actor=request.user, company=page_company(request), account=account)
     messages.success(request, _("Bank account removed."))
     return redirect(party.get_absolute_url())

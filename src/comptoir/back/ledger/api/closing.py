@@ -16,28 +16,19 @@ from typing import Any, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, FilterSchema, Query, Router, Schema, Status
 
 from comptoir.back.ledger import closing, services, vat
 from comptoir.back.ledger.models import FiscalYear, Period, VatReturn
 from comptoir.back.ledger.schemas import LineOut
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS, PageOut, idempotent
-from comptoir.core.kernel.errors import Forbidden
 from comptoir.core.kernel.pagination import keyset_page
 
 router = Router()
 
 VIEW = "closing.view"
 CHANGE = "closing.change"
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -213,7 +204,11 @@ def fiscal_year_list(
 ) -> dict[str, Any]:
     """The company's fiscal years, by start date, each with its periods and their states."""
     page = keyset_page(
-        _years(_company(request)), ordering="start", allowed=("start",), cursor=cursor, limit=limit
+        _years(api_company(request)),
+        ordering="start",
+        allowed=("start",),
+        cursor=cursor,
+        limit=limit,
     )
     return page.as_answer()
 
@@ -229,7 +224,7 @@ def fiscal_year_list(
 def fiscal_year_create(request: HttpRequest, payload: FiscalYearIn) -> Status[FiscalYearOut]:
     """A fiscal year with one period per month: a calendar ``year``, or ``start`` and
     ``end``. 409 ``fiscal_year_overlap`` when it overlaps another."""
-    company = _company(request)
+    company = api_company(request)
     fy = services.fiscal_year_create(
         actor=request.user,
         company=company,
@@ -249,7 +244,7 @@ def fiscal_year_create(request: HttpRequest, payload: FiscalYearIn) -> Status[Fi
     summary="Read a fiscal year",
 )
 def fiscal_year_read(request: HttpRequest, fiscal_year_id: int) -> Any:
-    return _year(_company(request), fiscal_year_id)
+    return _year(api_company(request), fiscal_year_id)
 
 
 @router.post(
@@ -263,7 +258,7 @@ def fiscal_year_close(request: HttpRequest, fiscal_year_id: int) -> Any:
     """Post the result entry (OD, last day) and the opening entry of the next year (AN,
     first day, next year created if missing), then close every period and the year.
     409 ``drafts_in_period``, ``previous_year_open`` or ``fiscal_year_closed``."""
-    company = _company(request)
+    company = api_company(request)
     fy = closing.fiscal_year_get(company=company, fiscal_year_id=fiscal_year_id)
     closing.fiscal_year_close(actor=request.user, company=company, fiscal_year=fy)
     return _year(company, fiscal_year_id)
@@ -281,7 +276,7 @@ def fiscal_year_close(request: HttpRequest, fiscal_year_id: int) -> Any:
 )
 def period_close(request: HttpRequest, period_id: int) -> Any:
     """No posting into the period any more. 409 ``drafts_in_period`` while drafts wait."""
-    company = _company(request)
+    company = api_company(request)
     period = closing.period_get(company=company, period_id=period_id)
     return closing.period_close(actor=request.user, company=company, period=period)
 
@@ -296,7 +291,7 @@ def period_close(request: HttpRequest, period_id: int) -> Any:
 def period_reopen(request: HttpRequest, period_id: int) -> Any:
     """409 ``fiscal_year_closed`` for a period of a closed year, ``period_locked`` for one
     on or before the hard lock date."""
-    company = _company(request)
+    company = api_company(request)
     period = closing.period_get(company=company, period_id=period_id)
     return closing.period_reopen(actor=request.user, company=company, period=period)
 
@@ -312,7 +307,7 @@ def period_reopen(request: HttpRequest, period_id: int) -> Any:
     summary="Read the lock dates",
 )
 def lock_dates_read(request: HttpRequest) -> Any:
-    return closing.lock_dates_get(company=_company(request))
+    return closing.lock_dates_get(company=api_company(request))
 
 
 @router.patch(
@@ -326,7 +321,7 @@ def lock_dates_update(request: HttpRequest, payload: LockDatesIn) -> Any:
     """A date left out of the body keeps its value. The hard lock date only moves
     forward (409 ``lock_date_backwards``); a date outside every fiscal year is 422."""
     changes = payload.dict(exclude_unset=True)
-    return closing.lock_dates_set(actor=request.user, company=_company(request), **changes)
+    return closing.lock_dates_set(actor=request.user, company=api_company(request), **changes)
 
 
 # --------------------------------------------------------------------------- VAT returns
@@ -347,7 +342,7 @@ def vat_return_list(
 ) -> dict[str, Any]:
     """The company's VAT returns, latest first."""
     page = keyset_page(
-        filters.filter(vat.vat_return_list(company=_company(request))),
+        filters.filter(vat.vat_return_list(company=api_company(request))),
         ordering="-start",
         allowed=("start",),
         cursor=cursor,
@@ -367,7 +362,7 @@ def vat_return_list(
 def vat_return_create(request: HttpRequest, payload: VatReturnIn) -> Status[VatReturnOut]:
     """A draft return (CA3 in France, D300 in Romania) computed from the posted tax lines
     of the dates. 422 when no fiscal year covers them, 409 ``vat_return_overlap``."""
-    company = _company(request)
+    company = api_company(request)
     created = vat.vat_return_create(
         actor=request.user, company=company, start=payload.start, end=payload.end
     )
@@ -383,7 +378,7 @@ def vat_return_create(request: HttpRequest, payload: VatReturnIn) -> Status[VatR
 )
 def vat_return_read(request: HttpRequest, vat_return_id: int) -> Any:
     """The return with its boxes in the form's order."""
-    return vat.vat_return_get(company=_company(request), vat_return_id=vat_return_id)
+    return vat.vat_return_get(company=api_company(request), vat_return_id=vat_return_id)
 
 
 @router.post(
@@ -394,7 +389,7 @@ def vat_return_read(request: HttpRequest, vat_return_id: int) -> Any:
     summary="Compute a draft VAT return again",
 )
 def vat_return_refresh(request: HttpRequest, vat_return_id: int) -> Any:
-    company = _company(request)
+    company = api_company(request)
     found = vat.vat_return_get(company=company, vat_return_id=vat_return_id)
     vat.vat_return_refresh(actor=request.user, company=company, vat_return=found)
     return vat.vat_return_get(company=company, vat_return_id=vat_return_id)
@@ -411,7 +406,7 @@ def vat_return_post(request: HttpRequest, vat_return_id: int) -> Any:
     """Compute the return again, post the settlement entry (OD, last day of the period:
     VAT accounts to zero, the net to VAT payable or to the credit carried forward), then
     the return. 409 ``period_locked``, ``vat_return_posted`` or ``vat_return_order``."""
-    company = _company(request)
+    company = api_company(request)
     found = vat.vat_return_get(company=company, vat_return_id=vat_return_id)
     vat.vat_return_post(actor=request.user, company=company, vat_return=found)
     return vat.vat_return_get(company=company, vat_return_id=vat_return_id)
@@ -425,7 +420,7 @@ def vat_return_post(request: HttpRequest, vat_return_id: int) -> Any:
     summary="Delete a draft VAT return",
 )
 def vat_return_delete(request: HttpRequest, vat_return_id: int) -> Status[None]:
-    company = _company(request)
+    company = api_company(request)
     found = vat.vat_return_get(company=company, vat_return_id=vat_return_id)
     vat.vat_return_delete(actor=request.user, company=company, vat_return=found)
     return Status(204, None)
@@ -442,7 +437,7 @@ def vat_return_box_read(
     request: HttpRequest, vat_return_id: int, box: str, cursor: str | None = None, limit: int = 100
 ) -> dict[str, Any]:
     """The posted lines that make up the box (for a total: those of its terms)."""
-    company = _company(request)
+    company = api_company(request)
     found: VatReturn = vat.vat_return_get(company=company, vat_return_id=vat_return_id)
     lines = vat.vat_return_box_lines(company=company, vat_return=found, box=box)
     row = next(r for r in vat.vat_return_boxes(found) if r.box == box)

@@ -34,9 +34,9 @@ from comptoir.back.ledger.schemas import (
     OpeningImportOut,
     ReverseIn,
 )
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS, idempotent
-from comptoir.core.kernel.errors import BadRequest, DomainError, Forbidden, ValidationFailed
+from comptoir.core.kernel.errors import BadRequest, DomainError, ValidationFailed
 from comptoir.core.kernel.pagination import keyset_page
 
 router = Router()
@@ -101,13 +101,6 @@ OPENING_IMPORT_BODY = {
 }
 
 
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
-
-
 @contextmanager
 def _input_names() -> Iterator[None]:
     """Name the faulty field as the request names it (``lines.2.party_id``)."""
@@ -163,7 +156,7 @@ def entry_list(
 ) -> dict[str, Any]:
     """Entries, newest first, filtered by journal, state, dates, period, account, party
     or text; each with the sum of its debits."""
-    qs = selectors.entry_list(company=_company(request), filters=filters)
+    qs = selectors.entry_list(company=api_company(request), filters=filters)
     page = keyset_page(
         qs, ordering=ordering, allowed=("date", "number"), cursor=cursor, limit=limit
     )
@@ -183,7 +176,7 @@ def entry_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     taxes by code. 422 ``entry_unbalanced`` (``fields.difference``), ``account_unknown``,
     ``account_deprecated``, ``tax_not_valid``… naming ``lines.<n>.<field>``; 409
     ``period_locked`` when posting into a closed or locked period."""
-    company = _company(request)
+    company = api_company(request)
     with _input_names():
         entry = services.entry_create(
             actor=request.user,
@@ -292,7 +285,7 @@ def opening_import(request: HttpRequest) -> Status[OpeningImportOut]:
     answers 422 ``import_rejected`` naming each fault as ``rows.<n>.<column>`` (row 1 is
     the first after the header, or the first JSON row); unbalanced totals answer 422
     ``entry_unbalanced``; a second import into the same year 409 ``opening_imported``."""
-    company = _company(request)
+    company = api_company(request)
     source, options = _opening_payload(request)
     kwargs: dict[str, Any] = {
         "actor": request.user,
@@ -330,7 +323,7 @@ def opening_import(request: HttpRequest) -> Status[OpeningImportOut]:
 )
 def entry_read(request: HttpRequest, entry_id: int) -> Any:
     """An entry, its lines, its number and hash, and the reversal linked to it."""
-    return selectors.entry_get(company=_company(request), entry_id=entry_id)
+    return selectors.entry_get(company=api_company(request), entry_id=entry_id)
 
 
 @router.patch(
@@ -343,7 +336,7 @@ def entry_read(request: HttpRequest, entry_id: int) -> Any:
 def entry_update(request: HttpRequest, entry_id: int, payload: EntryPatch) -> Any:
     """Change a draft (``lines`` replaces every line); a posted entry answers 409
     ``entry_posted``: reverse it instead."""
-    company = _company(request)
+    company = api_company(request)
     entry = selectors.entry_get(company=company, entry_id=entry_id)
     with _input_names():
         services.entry_update(
@@ -368,7 +361,7 @@ def entry_update(request: HttpRequest, entry_id: int, payload: EntryPatch) -> An
 )
 def entry_delete(request: HttpRequest, entry_id: int) -> Status[None]:
     """Delete a draft; a posted entry answers 409 ``entry_posted``."""
-    company = _company(request)
+    company = api_company(request)
     entry = selectors.entry_get(company=company, entry_id=entry_id)
     services.entry_delete(actor=request.user, company=company, entry=entry)
     return Status(204, None)
@@ -385,7 +378,7 @@ def entry_post(request: HttpRequest, entry_id: int) -> Any:
     """Check the draft again, give it the next number of its journal and year, chain its
     hash and add it to the balances. 409 ``entry_posted`` when posted already, 409
     ``period_locked`` when its period is closed or locked."""
-    company = _company(request)
+    company = api_company(request)
     entry = selectors.entry_get(company=company, entry_id=entry_id)
     with _input_names():
         services.entry_post(actor=request.user, company=company, entry=entry)
@@ -406,7 +399,7 @@ def entry_reverse(
     """Post the mirror of a posted entry (debits become credits) in its journal, linked
     both ways; answers the reversal. 409 ``entry_not_posted``, ``entry_reversed`` or
     ``entry_is_reversal`` when it cannot be reversed."""
-    company = _company(request)
+    company = api_company(request)
     entry = selectors.entry_get(company=company, entry_id=entry_id)
     body = payload or ReverseIn(date=None, label="")
     reversal = services.entry_reverse(

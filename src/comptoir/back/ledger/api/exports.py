@@ -9,26 +9,17 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from comptoir.back.ledger.exports import beancount_export, fec_export
 from comptoir.back.ledger.integrity import ledger_verify
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS
-from comptoir.core.kernel.errors import Forbidden
 
 router = Router()
 
 VIEW = "ledger.view"
 FecEncoding = Literal["utf-8", "iso-8859-15"]
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
 
 
 def _text_file(content: bytes | str, filename: str, charset: str = "utf-8") -> HttpResponse:
@@ -104,7 +95,7 @@ def fec_export_read(
     422 ``fec_not_french`` for a company outside France, ``fec_no_siren``
     without a SIREN, ``fiscal_year_unknown`` for a year the company lacks.
     """
-    filename, content = fec_export(_company(request), fiscal_year, encoding=encoding)
+    filename, content = fec_export(api_company(request), fiscal_year, encoding=encoding)
     return _text_file(content, filename, encoding)
 
 
@@ -119,7 +110,7 @@ def fec_export_read(
 def beancount_export_read(request: HttpRequest, fiscal_year: int | None = None) -> HttpResponse:
     """The posted entries (of ``fiscal_year``, or all) with balance assertions equal to the
     trial balance; 409 ``ledger_not_set_up`` for a company without books."""
-    filename, text = beancount_export(_company(request), fiscal_year)
+    filename, text = beancount_export(api_company(request), fiscal_year)
     return _text_file(text, filename)
 
 
@@ -132,4 +123,4 @@ def beancount_export_read(request: HttpRequest, fiscal_year: int | None = None) 
 )
 def integrity_read(request: HttpRequest) -> dict[str, Any]:
     """Recompute every journal's hash chain; name the first broken link of each journal."""
-    return ledger_verify(_company(request)).as_dict()
+    return ledger_verify(api_company(request)).as_dict()

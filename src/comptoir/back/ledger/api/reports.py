@@ -13,13 +13,11 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from comptoir.back.ledger import reports
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS
-from comptoir.core.kernel.errors import Forbidden
 
 router = Router()
 
@@ -44,13 +42,6 @@ FILES: dict[str, Any] = {
         }
     }
 }
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
 
 
 # --------------------------------------------------------------------------- shapes
@@ -306,7 +297,7 @@ def _max_lines(query: ReportQuery) -> int | None:
 def _answer(report: Any, table: reports.ReportTable, request: HttpRequest, fmt: str) -> Any:
     if fmt == "json":
         return report
-    return reports.report_download(table=table, company=_company(request), fmt=fmt)
+    return reports.report_download(table=table, company=api_company(request), fmt=fmt)
 
 
 # --------------------------------------------------------------------------- query parameters
@@ -377,7 +368,7 @@ def trial_balance_read(request: HttpRequest, query: Query[TrialBalanceQuery]) ->
     read from the per-period balances. ``comparative`` adds the closing balance (debit -
     credit) of the same range of the previous fiscal year."""
     report = reports.trial_balance(
-        company=_company(request),
+        company=api_company(request),
         fiscal_year_id=query.fiscal_year,
         period_from_id=query.period_from,
         period_to_id=query.period_to,
@@ -401,7 +392,7 @@ def general_ledger_read(request: HttpRequest, query: Query[GeneralLedgerQuery]) 
     neither is given) between two dates of one fiscal year, each account from its opening
     balance, each line with the running balance."""
     report = reports.general_ledger(
-        company=_company(request),
+        company=api_company(request),
         account=query.account,
         account_to=query.account_to,
         prefix=query.prefix,
@@ -424,7 +415,7 @@ def journal_report_read(request: HttpRequest, query: Query[JournalReportQuery]) 
     """The posted entries of a journal (or of every journal) between two dates, with their
     lines, in number order, and each journal's totals."""
     report = reports.journal_report(
-        company=_company(request),
+        company=api_company(request),
         journal=query.journal,
         date_from=query.date_from,
         date_to=query.date_to,
@@ -445,7 +436,7 @@ def partner_ledger_read(request: HttpRequest, query: Query[PartnerLedgerQuery]) 
     """Receivable and payable lines per party between two dates, each party from its
     opening balance in the fiscal year, with a running balance."""
     report = reports.partner_ledger(
-        company=_company(request),
+        company=api_company(request),
         party_id=query.party,
         account_type=query.account_type,
         date_from=query.date_from,
@@ -468,7 +459,7 @@ def balance_sheet_read(request: HttpRequest, query: Query[BalanceSheetQuery]) ->
     chart's official presentation (French bilan, Romanian F10), the result of the year to
     date in equity. ``comparative`` adds the same date of the previous fiscal year."""
     report = reports.balance_sheet(
-        company=_company(request), period_id=query.period, comparative=query.comparative
+        company=api_company(request), period_id=query.period, comparative=query.comparative
     )
     table = reports.statement_table(report, all_lines=query.all_lines)
     return _answer(report, table, request, query.format)
@@ -486,7 +477,7 @@ def income_statement_read(request: HttpRequest, query: Query[IncomeStatementQuer
     """Revenue and expense over a range of periods of one fiscal year in the chart's
     presentation (French compte de résultat, Romanian F20), by group, and the result."""
     report = reports.income_statement(
-        company=_company(request),
+        company=api_company(request),
         fiscal_year_id=query.fiscal_year,
         period_from_id=query.period_from,
         period_to_id=query.period_to,

@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comptoir.back.ledger import selectors, services
@@ -32,9 +31,8 @@ from comptoir.back.ledger.schemas import (
     TaxPage,
     TaxPatch,
 )
-from comptoir.core.identity.access import access
+from comptoir.core.identity.access import access, api_company
 from comptoir.core.kernel.api import ERRORS, idempotent
-from comptoir.core.kernel.errors import Forbidden
 from comptoir.core.kernel.pagination import keyset_page
 
 router = Router()
@@ -43,13 +41,6 @@ VIEW = "ledger.view"
 CHANGE = "ledger.change"
 AccountOrdering = Literal["code", "-code", "name", "-name", "pk", "-pk"]
 CodeOrdering = Literal["code", "-code", "pk", "-pk"]
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise Forbidden(_("You have access to no company."), code="no_company")
-    return company
 
 
 def _page(
@@ -72,7 +63,7 @@ def _page(
 def settings_read(request: HttpRequest) -> Any:
     """The company's chart of accounts, currency and lock dates; 409
     ``ledger_not_set_up`` before its books are set up."""
-    company = _company(request)
+    company = api_company(request)
     found = selectors.settings_get(company=company)
     return found if found is not None else services.settings_for(company)
 
@@ -98,7 +89,7 @@ def account_list(
     """The chart of accounts, by code; ``with_balance`` adds the posted debits, credits
     and balance of each account (read from the per-period balances)."""
     qs = selectors.account_list(
-        company=_company(request), filters=filters, with_balance=with_balance
+        company=api_company(request), filters=filters, with_balance=with_balance
     )
     return _page(qs, ordering=ordering, allowed=("code", "name"), cursor=cursor, limit=limit)
 
@@ -114,7 +105,7 @@ def account_list(
 def account_create(request: HttpRequest, payload: AccountIn) -> Status[AccountOut]:
     """A new account; 409 ``account_exists`` when the code is taken."""
     account = services.account_create(
-        actor=request.user, company=_company(request), **payload.dict()
+        actor=request.user, company=api_company(request), **payload.dict()
     )
     return Status(201, AccountOut.from_orm(account))
 
@@ -128,7 +119,7 @@ def account_create(request: HttpRequest, payload: AccountIn) -> Status[AccountOu
 )
 def account_read(request: HttpRequest, account_id: int) -> Any:
     """An account with its posted debits, credits and balance."""
-    company = _company(request)
+    company = api_company(request)
     account = selectors.account_get(company=company, account_id=account_id)
     return selectors.account_list(company=company, with_balance=True).get(pk=account.pk)
 
@@ -143,7 +134,7 @@ def account_read(request: HttpRequest, account_id: int) -> Any:
 def account_update(request: HttpRequest, account_id: int, payload: AccountPatch) -> Any:
     """Rename or retype an account (code and type are fixed once it has posted lines:
     409 ``account_used``); ``deprecated`` true stops new lines on it, false restores it."""
-    company = _company(request)
+    company = api_company(request)
     account = selectors.account_get(company=company, account_id=account_id)
     changes = payload.dict(exclude_unset=True)
     deprecated = changes.pop("deprecated", None)
@@ -176,7 +167,7 @@ def journal_list(
     cursor: str | None = None,
     limit: int = 100,
 ) -> dict[str, Any]:
-    qs = selectors.journal_list(company=_company(request), filters=filters)
+    qs = selectors.journal_list(company=api_company(request), filters=filters)
     return _page(qs, ordering=ordering, allowed=("code",), cursor=cursor, limit=limit)
 
 
@@ -192,7 +183,7 @@ def journal_create(request: HttpRequest, payload: JournalIn) -> Status[JournalOu
     """A new journal; a bank or cash journal names its account (422 ``journal_account_…``);
     409 ``journal_exists`` when the code is taken."""
     journal = services.journal_create(
-        actor=request.user, company=_company(request), **payload.dict()
+        actor=request.user, company=api_company(request), **payload.dict()
     )
     return Status(201, JournalOut.from_orm(journal))
 
@@ -205,7 +196,7 @@ def journal_create(request: HttpRequest, payload: JournalIn) -> Status[JournalOu
     summary="Read a journal",
 )
 def journal_read(request: HttpRequest, journal_id: int) -> Any:
-    return selectors.journal_get(company=_company(request), journal_id=journal_id)
+    return selectors.journal_get(company=api_company(request), journal_id=journal_id)
 
 
 @router.patch(
@@ -217,7 +208,7 @@ def journal_read(request: HttpRequest, journal_id: int) -> Any:
 )
 def journal_update(request: HttpRequest, journal_id: int, payload: JournalPatch) -> Any:
     """Rename, archive (``active`` false) or re-point a journal; its code and kind stay."""
-    company = _company(request)
+    company = api_company(request)
     journal = selectors.journal_get(company=company, journal_id=journal_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("name") is None:
@@ -247,7 +238,7 @@ def tax_list(
 ) -> dict[str, Any]:
     """The company's VAT rates with their validity dates, accounts and return boxes;
     ``valid_on`` keeps those valid on a date."""
-    qs = selectors.tax_list(company=_company(request), filters=filters)
+    qs = selectors.tax_list(company=api_company(request), filters=filters)
     return _page(qs, ordering=ordering, allowed=("code",), cursor=cursor, limit=limit)
 
 
@@ -262,7 +253,7 @@ def tax_list(
 def tax_create(request: HttpRequest, payload: TaxIn) -> Status[TaxOut]:
     """A new tax; accounts by code (422 naming ``account`` when not the company's);
     409 ``tax_exists`` when the code is taken."""
-    tax = services.tax_create(actor=request.user, company=_company(request), **payload.dict())
+    tax = services.tax_create(actor=request.user, company=api_company(request), **payload.dict())
     return Status(201, TaxOut.from_orm(tax))
 
 
@@ -274,7 +265,7 @@ def tax_create(request: HttpRequest, payload: TaxIn) -> Status[TaxOut]:
     summary="Read a tax",
 )
 def tax_read(request: HttpRequest, tax_id: int) -> Any:
-    return selectors.tax_get(company=_company(request), tax_id=tax_id)
+    return selectors.tax_get(company=api_company(request), tax_id=tax_id)
 
 
 @router.patch(
@@ -287,7 +278,7 @@ def tax_read(request: HttpRequest, tax_id: int) -> Any:
 def tax_update(request: HttpRequest, tax_id: int, payload: TaxPatch) -> Any:
     """Change a tax; code, rate, scope, kind and price inclusion are fixed once posted
     lines use it (409 ``tax_used``): end its validity and create another instead."""
-    company = _company(request)
+    company = api_company(request)
     tax = selectors.tax_get(company=company, tax_id=tax_id)
     changes = payload.dict(exclude_unset=True)
     nullable = {"account", "counterpart_account", "valid_from", "valid_to"}

@@ -12,7 +12,6 @@ from typing import Any, cast
 from babel.dates import format_date
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from django.views.decorators.http import require_POST
 from comptoir.back.ledger import closing, services, vat
 from comptoir.back.ledger.api.closing import VatReturnFilter
 from comptoir.back.ledger.models import FiscalYear, LedgerSettings, Period, VatReturn
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError, NotFound
 from comptoir.core.kernel.pagination import keyset_page
 from comptoir.core.web.forms import apply_domain_error
@@ -34,13 +33,6 @@ from comptoir.core.web.lists import Column, FilterField, ListSpec, list_page
 VIEW = "closing.view"
 CHANGE = "closing.change"
 BOX_LINES_PER_PAGE = 200
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
 
 
 def _settings(company: Any) -> LedgerSettings | None:
@@ -134,7 +126,7 @@ class VatReturnForm(forms.Form):
 
 @page_access(VIEW)
 def fiscal_year_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     years = list(
         closing.fiscal_year_list(company=company)
         .select_related("closing_entry")
@@ -163,7 +155,7 @@ def fiscal_year_list(request: HttpRequest) -> HttpResponse:
 
 @page_access(CHANGE)
 def fiscal_year_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = FiscalYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -195,7 +187,7 @@ def fiscal_year_create(request: HttpRequest) -> HttpResponse:
 @page_access(CHANGE)
 def fiscal_year_close(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what closing will post; POST: close."""
-    company = _company(request)
+    company = page_company(request)
     try:
         fiscal_year = closing.fiscal_year_get(company=company, fiscal_year_id=pk)
     except NotFound:
@@ -234,7 +226,7 @@ def fiscal_year_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _period_command(request: HttpRequest, pk: int, command: Any, done: str) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     try:
         period = closing.period_get(company=company, period_id=pk)
     except NotFound:
@@ -264,7 +256,7 @@ def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_access(CHANGE)
 def lock_dates_edit(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     settings = _settings(company)
     initial = {
         "hard_lock_date": settings.hard_lock_date if settings else None,
@@ -327,13 +319,13 @@ def vat_return_list_spec() -> ListSpec:
 
 @page_access(VIEW)
 def vat_return_list(request: HttpRequest) -> HttpResponse:
-    queryset = vat.vat_return_list(company=_company(request))
+    queryset = vat.vat_return_list(company=page_company(request))
     return list_page(request, vat_return_list_spec(), queryset)
 
 
 @page_access(CHANGE)
 def vat_return_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = VatReturnForm(request.POST or None, periods=_return_periods(company))
     if request.method == "POST" and form.is_valid():
         start, end = form.dates()
@@ -364,7 +356,7 @@ def vat_return_create(request: HttpRequest) -> HttpResponse:
 
 def _get_return(request: HttpRequest, pk: int) -> VatReturn:
     try:
-        return vat.vat_return_get(company=_company(request), vat_return_id=pk)
+        return vat.vat_return_get(company=page_company(request), vat_return_id=pk)
     except NotFound:
         raise Http404(_("No such VAT return.")) from None
 
@@ -372,7 +364,7 @@ def _get_return(request: HttpRequest, pk: int) -> VatReturn:
 @page_access(VIEW)
 def vat_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     vat_return = _get_return(request, pk)
-    company = _company(request)
+    company = page_company(request)
     previous = (
         VatReturn.objects.filter(company=company, state="posted", end__lt=vat_return.start)
         .order_by("-end")
@@ -396,7 +388,7 @@ def vat_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page_access(VIEW)
 def vat_return_box(request: HttpRequest, pk: int, box: str) -> HttpResponse:
     vat_return = _get_return(request, pk)
-    company = _company(request)
+    company = page_company(request)
     try:
         lines = vat.vat_return_box_lines(company=company, vat_return=vat_return, box=box)
     except NotFound:
@@ -426,7 +418,7 @@ def vat_return_box(request: HttpRequest, pk: int, box: str) -> HttpResponse:
 def _return_command(request: HttpRequest, pk: int, command: Any, done: str) -> HttpResponse:
     vat_return = _get_return(request, pk)
     try:
-        command(actor=request.user, company=_company(request), vat_return=vat_return)
+        command(actor=request.user, company=page_company(request), vat_return=vat_return)
     except DomainError as exc:
         _refused(request, exc)
     else:
@@ -455,7 +447,9 @@ def vat_return_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def vat_return_delete(request: HttpRequest, pk: int) -> HttpResponse:
     vat_return = _get_return(request, pk)
     try:
-        vat.vat_return_delete(actor=request.user, company=_company(request), vat_return=vat_return)
+        vat.vat_return_delete(
+            actor=request.user, company=page_company(request), vat_return=vat_return
+        )
     except DomainError as exc:
         _refused(request, exc)
         return redirect("ledger:vat_return_detail", pk=pk)

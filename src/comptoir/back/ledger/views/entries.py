@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +30,7 @@ from comptoir.back.ledger.forms import (
 )
 from comptoir.back.ledger.models import Entry
 from comptoir.back.ledger.schemas import EntryFilter
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError, NotFound
 from comptoir.core.web.forms import apply_domain_error
 from comptoir.core.web.lists import Column, FilterField, ListSpec, list_page
@@ -44,16 +43,9 @@ HEADER_FIELDS = ("journal", "date", "label", "ref")
 LINE_FIELDS = ("account", "party", "label", "debit", "credit", "tax", "tax_role")
 
 
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
-
-
 def _get_entry(request: HttpRequest, pk: int) -> Entry:
     try:
-        return selectors.entry_get(company=_company(request), entry_id=pk)
+        return selectors.entry_get(company=page_company(request), entry_id=pk)
     except NotFound:
         raise Http404(_("No such entry.")) from None
 
@@ -94,7 +86,7 @@ def entry_list_spec(journals: list[tuple[str, str]]) -> ListSpec:
 
 @page_access(VIEW)
 def entry_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     journals = [(j.code, f"{j.code} {j.name}") for j in selectors.journal_list(company=company)]
     return list_page(
         request,
@@ -264,7 +256,7 @@ def _save(
 
 def _entry_form(request: HttpRequest, entry: Entry | None) -> HttpResponse:
     """The manual entry form, for a new entry or a draft."""
-    company = _company(request)
+    company = page_company(request)
     choices = _form_choices(company, entry)
     if entry is None:
         initial: dict[str, Any] = {"date": timezone.localdate()}
@@ -350,7 +342,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry(request, pk)
     try:
-        posted = services.entry_post(actor=request.user, company=_company(request), entry=entry)
+        posted = services.entry_post(actor=request.user, company=page_company(request), entry=entry)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -366,7 +358,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reversal = services.entry_reverse(
                 actor=request.user,
-                company=_company(request),
+                company=page_company(request),
                 entry=entry,
                 date=form.cleaned_data["date"],
                 label=form.cleaned_data["label"],
@@ -392,7 +384,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry(request, pk)
     try:
-        services.entry_delete(actor=request.user, company=_company(request), entry=entry)
+        services.entry_delete(actor=request.user, company=page_company(request), entry=entry)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("ledger:entry_detail", pk=entry.pk)
@@ -405,7 +397,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_access(CHANGE)
 def opening_import(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = OpeningImportForm(request.POST or None, request.FILES or None)
     rejected: list[imports.RowError] = []
     problem = ""
@@ -447,7 +439,7 @@ def opening_import(request: HttpRequest) -> HttpResponse:
 
 @page_access(CHANGE)
 def opening_import_sample(request: HttpRequest) -> HttpResponse:
-    settings = selectors.settings_get(company=_company(request))
+    settings = selectors.settings_get(company=page_company(request))
     response = HttpResponse(
         imports.sample_csv(settings.chart if settings else None),
         content_type="text/csv; charset=utf-8",

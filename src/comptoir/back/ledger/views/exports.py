@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,17 +16,10 @@ from comptoir.back.ledger.exports import (
 )
 from comptoir.back.ledger.integrity import ledger_verify
 from comptoir.back.ledger.models import Entry, FiscalYear, LedgerSettings
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError
 
 VIEW = "ledger.view"
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
 
 
 def _attachment(content: bytes | str, filename: str) -> HttpResponse:
@@ -41,7 +31,7 @@ def _attachment(content: bytes | str, filename: str) -> HttpResponse:
 @page_access(VIEW)
 def export_index(request: HttpRequest) -> HttpResponse:
     """Choose a fiscal year; download its FEC (French companies) or a Beancount file."""
-    company = _company(request)
+    company = page_company(request)
     has_books = LedgerSettings.objects.filter(company=company).exists()
     years = list(FiscalYear.objects.filter(company=company).order_by("-start"))
     counts = dict(
@@ -71,7 +61,7 @@ def export_index(request: HttpRequest) -> HttpResponse:
 @page_access(VIEW)
 def fec_download(request: HttpRequest) -> HttpResponse:
     """The FEC of ``?fiscal_year=YYYY``; back to the exports page with the reason if refused."""
-    company = _company(request)
+    company = page_company(request)
     year = request.GET.get("fiscal_year", "").strip()
     if not year:
         messages.error(request, _("Choose a fiscal year."))
@@ -87,7 +77,7 @@ def fec_download(request: HttpRequest) -> HttpResponse:
 @page_access(VIEW)
 def beancount_download(request: HttpRequest) -> HttpResponse:
     """The books as a Beancount file: every year, or ``?fiscal_year=YYYY``."""
-    company = _company(request)
+    company = page_company(request)
     year = request.GET.get("fiscal_year", "").strip() or None
     try:
         filename, text = beancount_export(company, year)
@@ -100,7 +90,7 @@ def beancount_download(request: HttpRequest) -> HttpResponse:
 @page_access(VIEW)
 def integrity_check(request: HttpRequest) -> HttpResponse:
     """Recompute every hash chain of the company; show the first broken link per journal."""
-    company = _company(request)
+    company = page_company(request)
     report = ledger_verify(company)
     return render(
         request,

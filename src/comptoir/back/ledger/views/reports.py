@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.back.ledger import reports
 from comptoir.back.ledger.models import Account, FiscalYear, Journal, Period
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError
 from comptoir.core.web.forms import apply_domain_error
 
@@ -30,13 +29,6 @@ VIEW = "ledger.view"
 PAGE_MAX_LINES = 2000
 MAX_PARTY_CHOICES = 1000
 EMPTY = [("", "—")]
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
 
 
 # --------------------------------------------------------------------------- filter forms
@@ -212,7 +204,7 @@ def _report_page(
     ``shown(report)`` gives the filter values in force (defaults made visible);
     ``extra(company, report)`` adds to the template's context.
     """
-    company = _company(request)
+    company = page_company(request)
     bound = form_class(request.GET, company=company)
     fmt = request.GET.get("format", "")
     report = None
@@ -289,7 +281,7 @@ REPORTS: tuple[tuple[str, Any, Any], ...] = (
 
 @page_access(VIEW)
 def report_index(request: HttpRequest) -> HttpResponse:
-    _company(request)
+    page_company(request)
     return render(
         request,
         "ledger/reports/index.html",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -17,7 +16,7 @@ from comptoir.back.ledger import selectors, services
 from comptoir.back.ledger.forms import AccountForm, JournalForm, TaxForm
 from comptoir.back.ledger.models import Account, Journal, Tax
 from comptoir.back.ledger.schemas import AccountFilter, JournalFilter, TaxFilter
-from comptoir.core.identity.access import page_access
+from comptoir.core.identity.access import page_access, page_company
 from comptoir.core.kernel.errors import DomainError, NotFound
 from comptoir.core.web.forms import apply_domain_error
 from comptoir.core.web.lists import Column, FilterField, ListSpec, list_page
@@ -26,13 +25,6 @@ VIEW = "ledger.view"
 CHANGE = "ledger.change"
 FORM_TEMPLATE = "ledger/setup/form.html"
 BOOLEAN_CHOICES = (("true", gettext_lazy("Yes")), ("false", gettext_lazy("No")))
-
-
-def _company(request: HttpRequest) -> Any:
-    company = getattr(request, "company", None)
-    if company is None:
-        raise PermissionDenied(_("You have access to no company."))
-    return company
 
 
 def _render_form(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
@@ -51,7 +43,7 @@ def _no_ledger_notice(request: HttpRequest, company: Any) -> None:
 
 def _get_account(request: HttpRequest, pk: int) -> Account:
     try:
-        return selectors.account_get(company=_company(request), account_id=pk)
+        return selectors.account_get(company=page_company(request), account_id=pk)
     except NotFound:
         raise Http404(_("No such account.")) from None
 
@@ -90,7 +82,7 @@ def account_list_spec() -> ListSpec:
 
 @page_access(VIEW)
 def account_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     _no_ledger_notice(request, company)
     queryset = selectors.account_list(company=company, with_balance=True)
     return list_page(request, account_list_spec(), queryset)
@@ -98,7 +90,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 @page_access(CHANGE)
 def account_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -118,7 +110,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 @page_access(CHANGE)
 def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = _get_account(request, pk)
-    company = _company(request)
+    company = page_company(request)
     used = services.account_is_used(account)
     initial = {
         "code": account.code,
@@ -151,7 +143,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     account = _get_account(request, pk)
-    company = _company(request)
+    company = page_company(request)
     try:
         if action == "deprecate":
             services.account_deprecate(actor=request.user, company=company, account=account)
@@ -205,7 +197,7 @@ def _account_choices(
 
 def _get_journal(request: HttpRequest, pk: int) -> Journal:
     try:
-        return selectors.journal_get(company=_company(request), journal_id=pk)
+        return selectors.journal_get(company=page_company(request), journal_id=pk)
     except NotFound:
         raise Http404(_("No such journal.")) from None
 
@@ -241,14 +233,14 @@ def journal_list_spec() -> ListSpec:
 
 @page_access(VIEW)
 def journal_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     _no_ledger_notice(request, company)
     return list_page(request, journal_list_spec(), selectors.journal_list(company=company))
 
 
 @page_access(CHANGE)
 def journal_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = JournalForm(
         request.POST or None,
         initial={"active": True},
@@ -272,7 +264,7 @@ def journal_create(request: HttpRequest) -> HttpResponse:
 @page_access(CHANGE)
 def journal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     journal = _get_journal(request, pk)
-    company = _company(request)
+    company = page_company(request)
     initial = {
         "code": journal.code,
         "name": journal.name,
@@ -315,7 +307,7 @@ def journal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_tax(request: HttpRequest, pk: int) -> Tax:
     try:
-        return selectors.tax_get(company=_company(request), tax_id=pk)
+        return selectors.tax_get(company=page_company(request), tax_id=pk)
     except NotFound:
         raise Http404(_("No such tax.")) from None
 
@@ -369,7 +361,7 @@ def tax_list_spec() -> ListSpec:
 
 @page_access(VIEW)
 def tax_list(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     _no_ledger_notice(request, company)
     return list_page(request, tax_list_spec(), selectors.tax_list(company=company))
 
@@ -383,7 +375,7 @@ def _tax_data(form: TaxForm) -> dict[str, Any]:
 
 @page_access(CHANGE)
 def tax_create(request: HttpRequest) -> HttpResponse:
-    company = _company(request)
+    company = page_company(request)
     form = TaxForm(
         request.POST or None,
         initial={"active": True, "kind": "standard"},
@@ -403,7 +395,7 @@ def tax_create(request: HttpRequest) -> HttpResponse:
 @page_access(CHANGE)
 def tax_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tax = _get_tax(request, pk)
-    company = _company(request)
+    company = page_company(request)
     fixed = services.tax_is_used(tax)
     initial = {name: getattr(tax, name) for name in services.TAX_FIELDS}
     initial["account"] = tax.account_id
